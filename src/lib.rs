@@ -10,8 +10,30 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod close;
+mod config;
+mod connection;
 mod error;
-mod handshake;
+mod event;
+mod frame;
+// HANDSHAKE-MERGE mod handshake;
+mod mask;
+#[cfg(feature = "alloc")]
+mod message;
+mod recv;
+mod rules;
+mod send;
+mod utf8;
 
-pub use error::BufferTooSmall;
-pub use handshake::*;
+pub use close::{CloseCode, MAX_CLOSE_REASON};
+pub use config::{Config, Role};
+pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
+pub use error::{BufferTooSmall, ProtocolError, SendError, UsageError};
+pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
+pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+// HANDSHAKE-MERGE pub use handshake::*;
+pub use mask::apply_mask;
+#[cfg(feature = "alloc")]
+pub use message::{Message, MessageAssembler};
+pub use rules::ConnectionState;
+pub use utf8::{InvalidUtf8, Utf8Validator};

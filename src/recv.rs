@@ -1,0 +1,287 @@
+//! The receiving half's decoder: header bytes gathered across calls,
+//! data payload streamed in place, control payload collected whole.
+//!
+//! It applies the per-frame rules (masking, fragmentation, limits, UTF-8)
+//! as bytes arrive, and hands complete control frames to the connection,
+//! which owns the replies and the close handshake.
+
+use crate::frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use crate::rules;
+use crate::{
+    apply_mask, Config, ControlPayload, MessageChunk, MessageKind, ProtocolError, Role,
+    Utf8Validator,
+};
+
+/// What one decoding step produced.
+pub(crate) enum Decoded<'a> {
+    /// A piece of a data message.
+    Data(MessageChunk<'a>),
+    /// A whole control frame, unmasked.
+    Control(Opcode, ControlPayload),
+}
+
+/// Where the decoder is inside the current frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameState {
+    /// Between frames, or inside a header (its first bytes are kept in
+    /// `Receiver::header`).
+    Header,
+    /// Inside a data frame's payload.
+    Data(DataFrame),
+    /// Inside a control frame's payload, collected in `Receiver::control`.
+    Control {
+        opcode: Opcode,
+        len: u8,
+        have: u8,
+        mask: Option<[u8; 4]>,
+    },
+}
+
+/// The progress through one data frame's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DataFrame {
+    remaining: u64,
+    mask: Option<[u8; 4]>,
+    /// The payload offset modulo 4, where unmasking resumes.
+    offset: u8,
+    fin: bool,
+    kind: MessageKind,
+    starts_message: bool,
+}
+
+/// The receive-side decoder of one connection.
+#[derive(Debug, Clone)]
+pub(crate) struct Receiver {
+    frame: FrameState,
+    header: [u8; MAX_HEADER_LEN],
+    header_len: u8,
+    control: [u8; MAX_CONTROL_PAYLOAD],
+    /// The incoming message in progress, and its length so far.
+    message: Option<MessageKind>,
+    message_len: u64,
+    utf8: Utf8Validator,
+}
+
+impl Receiver {
+    pub(crate) const fn new() -> Self {
+        Self {
+            frame: FrameState::Header,
+            header: [0; MAX_HEADER_LEN],
+            header_len: 0,
+            control: [0; MAX_CONTROL_PAYLOAD],
+            message: None,
+            message_len: 0,
+            utf8: Utf8Validator::new(),
+        }
+    }
+
+    /// Decodes from the front of `input` until one item is complete or the
+    /// input is used up. Returns the bytes used and the item, if any.
+    pub(crate) fn decode<'a>(
+        &mut self,
+        input: &'a mut [u8],
+        role: Role,
+        config: &Config,
+        allowed_rsv: u8,
+    ) -> Result<(usize, Option<Decoded<'a>>), ProtocolError> {
+        let mut consumed = 0;
+        loop {
+            match self.frame {
+                FrameState::Header => {
+                    let rest = &input[consumed..];
+                    if rest.is_empty() {
+                        return Ok((consumed, None));
+                    }
+                    let Some((header, used)) = self.read_header(rest)? else {
+                        return Ok((input.len(), None));
+                    };
+                    consumed += used;
+                    if let Some(control) = self.start_frame(&header, role, config, allowed_rsv)? {
+                        return Ok((consumed, Some(control)));
+                    }
+                    if let FrameState::Data(frame @ DataFrame { remaining: 0, .. }) = self.frame {
+                        // An empty data frame: report it at once.
+                        let chunk = self.data_chunk(frame, &mut [])?;
+                        return Ok((consumed, Some(Decoded::Data(chunk))));
+                    }
+                }
+                FrameState::Data(frame) => {
+                    let available = input.len() - consumed;
+                    if available == 0 {
+                        return Ok((consumed, None));
+                    }
+                    let n =
+                        usize::try_from(frame.remaining).map_or(available, |r| r.min(available));
+                    let chunk = &mut input[consumed..consumed + n];
+                    let chunk = self.data_chunk(frame, chunk)?;
+                    return Ok((consumed + n, Some(Decoded::Data(chunk))));
+                }
+                FrameState::Control {
+                    opcode,
+                    len,
+                    have,
+                    mask,
+                } => {
+                    let rest = &input[consumed..];
+                    let want = usize::from(len - have);
+                    let take = want.min(rest.len());
+                    let start = usize::from(have);
+                    self.control[start..start + take].copy_from_slice(&rest[..take]);
+                    consumed += take;
+                    if take < want {
+                        self.frame = FrameState::Control {
+                            opcode,
+                            len,
+                            have: have + take as u8,
+                            mask,
+                        };
+                        return Ok((consumed, None));
+                    }
+                    let payload = &mut self.control[..usize::from(len)];
+                    if let Some(key) = mask {
+                        apply_mask(payload, key, 0);
+                    }
+                    self.frame = FrameState::Header;
+                    return Ok((
+                        consumed,
+                        Some(Decoded::Control(opcode, ControlPayload::copy_from(payload))),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Parses a header from `rest`, using and refilling the bytes kept from
+    /// earlier calls. `None`: all of `rest` was kept and more is needed.
+    fn read_header(&mut self, rest: &[u8]) -> Result<Option<(FrameHeader, usize)>, ProtocolError> {
+        let have = usize::from(self.header_len);
+        if have == 0 {
+            // Fast path: the whole header is usually in the input.
+            return match FrameHeader::parse(rest)? {
+                HeaderStatus::Complete(header, used) => Ok(Some((header, used))),
+                HeaderStatus::Incomplete { .. } => {
+                    // `rest` is shorter than a header, so it fits.
+                    self.header[..rest.len()].copy_from_slice(rest);
+                    self.header_len = rest.len() as u8;
+                    Ok(None)
+                }
+            };
+        }
+        let take = (MAX_HEADER_LEN - have).min(rest.len());
+        self.header[have..have + take].copy_from_slice(&rest[..take]);
+        match FrameHeader::parse(&self.header[..have + take])? {
+            HeaderStatus::Complete(header, len) => {
+                self.header_len = 0;
+                Ok(Some((header, len - have)))
+            }
+            HeaderStatus::Incomplete { .. } => {
+                self.header_len = (have + take) as u8;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Applies the rules to a new header and enters its payload. Returns a
+    /// control frame at once when it has no payload.
+    fn start_frame<'a>(
+        &mut self,
+        header: &FrameHeader,
+        role: Role,
+        config: &Config,
+        allowed_rsv: u8,
+    ) -> Result<Option<Decoded<'a>>, ProtocolError> {
+        rules::check_received_header(role, allowed_rsv, header)?;
+        if header.opcode.is_control() {
+            // parse() has bounded control payloads to 125 bytes.
+            let len = header.payload_len as u8;
+            if len == 0 {
+                return Ok(Some(Decoded::Control(header.opcode, ControlPayload::EMPTY)));
+            }
+            self.frame = FrameState::Control {
+                opcode: header.opcode,
+                len,
+                have: 0,
+                mask: header.mask,
+            };
+            return Ok(None);
+        }
+        let frame = rules::received_data_frame(self.message, header.opcode)?;
+        if header.payload_len > config.max_frame_payload {
+            return Err(ProtocolError::FrameTooLarge);
+        }
+        let before = if frame.starts_message {
+            0
+        } else {
+            self.message_len
+        };
+        let total = before.saturating_add(header.payload_len);
+        if total > config.max_message_size {
+            return Err(ProtocolError::MessageTooLarge);
+        }
+        self.message = Some(frame.kind);
+        self.message_len = total;
+        self.frame = FrameState::Data(DataFrame {
+            remaining: header.payload_len,
+            mask: header.mask,
+            offset: 0,
+            fin: header.fin,
+            kind: frame.kind,
+            starts_message: frame.starts_message,
+        });
+        Ok(None)
+    }
+
+    /// Unmasks and validates the next piece of the current data frame, and
+    /// advances past it.
+    fn data_chunk<'a>(
+        &mut self,
+        frame: DataFrame,
+        chunk: &'a mut [u8],
+    ) -> Result<MessageChunk<'a>, ProtocolError> {
+        let DataFrame {
+            remaining,
+            mask,
+            offset,
+            fin,
+            kind,
+            starts_message,
+        } = frame;
+        if let Some(key) = mask {
+            apply_mask(chunk, key, usize::from(offset));
+        }
+        let text = kind == MessageKind::Text;
+        if text {
+            self.utf8
+                .feed(chunk)
+                .map_err(|_| ProtocolError::InvalidUtf8)?;
+        }
+        let remaining = remaining - chunk.len() as u64;
+        let frame_end = remaining == 0;
+        let message_end = frame_end && fin;
+        if message_end {
+            if text {
+                // §8.1: the whole message must be valid UTF-8.
+                self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;
+            }
+            self.message = None;
+        }
+        self.frame = if frame_end {
+            FrameState::Header
+        } else {
+            let offset = ((usize::from(offset) + chunk.len()) % 4) as u8;
+            FrameState::Data(DataFrame {
+                remaining,
+                offset,
+                starts_message: false,
+                ..frame
+            })
+        };
+        Ok(MessageChunk {
+            kind,
+            payload: chunk,
+            message_start: starts_message,
+            frame_end,
+            message_end,
+        })
+    }
+}

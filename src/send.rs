@@ -1,0 +1,153 @@
+//! The sending half's encoder: whole frames written into the caller's
+//! buffer, the header-then-payload path for large payloads, and the queue of
+//! mandatory replies (the automatic Pong and Close).
+//!
+//! Whether a frame may be sent at all is decided in `rules` and by the
+//! connection before anything here runs.
+
+use crate::frame::{FrameHeader, Opcode};
+use crate::{
+    apply_mask, BufferTooSmall, CloseCode, ControlPayload, MessageKind, UsageError, Utf8Validator,
+};
+
+/// The number of bytes a frame takes on the wire.
+pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {
+    let header = FrameHeader {
+        fin: true,
+        rsv: 0,
+        opcode: Opcode::Binary,
+        mask: None,
+        payload_len,
+    };
+    header.encoded_len() + if masked { 4 } else { 0 } + payload_len as usize
+}
+
+/// Writes one whole frame into `out`, which the caller has checked is at
+/// least [`frame_len`] long, and returns its length.
+pub(crate) fn write_frame(
+    opcode: Opcode,
+    fin: bool,
+    payload: &[u8],
+    mask: Option<[u8; 4]>,
+    out: &mut [u8],
+) -> usize {
+    let header = FrameHeader {
+        fin,
+        rsv: 0,
+        opcode,
+        mask,
+        payload_len: payload.len() as u64,
+    };
+    let header_len = header.encode(out).map_or(0, |n| n);
+    let end = header_len + payload.len();
+    let body = &mut out[header_len..end];
+    body.copy_from_slice(payload);
+    if let Some(key) = mask {
+        apply_mask(body, key, 0);
+    }
+    end
+}
+
+/// The payload still owed for a frame started with `start_frame`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OwedPayload {
+    pub(crate) remaining: u64,
+    pub(crate) mask: Option<[u8; 4]>,
+    pub(crate) offset: u8,
+    pub(crate) fin: bool,
+    pub(crate) kind: Option<MessageKind>,
+}
+
+/// The send-side state of one connection.
+#[derive(Debug, Clone)]
+pub(crate) struct Sender {
+    /// The outgoing fragmented message in progress.
+    pub(crate) message: Option<MessageKind>,
+    /// Validates outgoing text that arrives as raw bytes.
+    pub(crate) utf8: Utf8Validator,
+    /// Set between `start_frame` and the last byte of its payload.
+    pub(crate) owed: Option<OwedPayload>,
+    /// The automatic reply to the latest Ping, not yet written.
+    pub(crate) pong: Option<ControlPayload>,
+    /// Our Close (automatic reply or failure), not yet written.
+    pub(crate) close: Option<ControlPayload>,
+}
+
+impl Sender {
+    pub(crate) const fn new() -> Self {
+        Self {
+            message: None,
+            utf8: Utf8Validator::new(),
+            owed: None,
+            pong: None,
+            close: None,
+        }
+    }
+
+    /// Whether automatic replies wait to be written.
+    pub(crate) fn has_queued(&self) -> bool {
+        self.pong.is_some() || self.close.is_some()
+    }
+
+    /// Queues our Close with `code` and `reason`; a queued Pong is dropped,
+    /// since nothing may follow a Close (RFC 6455 §5.5.1).
+    pub(crate) fn queue_close(&mut self, code: Option<CloseCode>, reason: &str) {
+        self.pong = None;
+        self.close = Some(close_payload(code, reason.as_bytes()));
+    }
+
+    /// Writes every queued reply, all or nothing. `next_key` is called once
+    /// per frame when the frames must be masked.
+    pub(crate) fn write_queued(
+        &mut self,
+        out: &mut [u8],
+        masked: bool,
+        mut next_key: impl FnMut() -> [u8; 4],
+    ) -> Result<usize, BufferTooSmall> {
+        let required: usize = [self.pong, self.close]
+            .iter()
+            .flatten()
+            .map(|p| frame_len(p.len() as u64, masked))
+            .sum();
+        if out.len() < required {
+            return Err(BufferTooSmall { required });
+        }
+        let mut written = 0;
+        for (opcode, payload) in [
+            (Opcode::Pong, self.pong.take()),
+            (Opcode::Close, self.close.take()),
+        ] {
+            if let Some(payload) = payload {
+                let mask = masked.then(&mut next_key);
+                written += write_frame(opcode, true, &payload, mask, &mut out[written..]);
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// Encodes a close payload: the code big-endian, then the reason (§5.5.1).
+pub(crate) fn close_payload(code: Option<CloseCode>, reason: &[u8]) -> ControlPayload {
+    let mut bytes = [0u8; 125];
+    let Some(code) = code else {
+        return ControlPayload::EMPTY;
+    };
+    bytes[..2].copy_from_slice(&code.0.to_be_bytes());
+    let reason = &reason[..reason.len().min(123)];
+    bytes[2..2 + reason.len()].copy_from_slice(reason);
+    ControlPayload::copy_from(&bytes[..2 + reason.len()])
+}
+
+/// Checks a close the application sends: a code allowed on the wire, and a
+/// reason that fits and comes with a code.
+pub(crate) fn check_close(code: Option<CloseCode>, reason: &str) -> Result<(), UsageError> {
+    match code {
+        Some(code) if !code.is_valid_on_wire() => Err(UsageError::InvalidCloseCode(code.0)),
+        Some(_) if reason.len() > crate::close::MAX_CLOSE_REASON => {
+            Err(UsageError::CloseReasonTooLong)
+        }
+        // A reason needs a code in front of it (§5.5.1).
+        None if !reason.is_empty() => Err(UsageError::InvalidCloseCode(CloseCode::NO_STATUS.0)),
+        _ => Ok(()),
+    }
+}
