@@ -78,6 +78,7 @@ install_python27() {
     fi
     [ "$(id -u)" -eq 0 ] || die "python2.7 is missing and installing it needs root"
     local codename
+    # shellcheck source=/dev/null
     codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
     [ -n "$codename" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
     local uri

@@ -66,6 +66,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ "$RUN_SERVER$RUN_CLIENT" != 00 ] || die "--server-only and --client-only together leave nothing to run"
+# We cd to autobahn/ below: make relative binary paths absolute now.
+[[ -z "$SERVER_BIN" || "$SERVER_BIN" = /* || "$SERVER_BIN" != */* ]] || SERVER_BIN="$PWD/$SERVER_BIN"
+[[ -z "$CLIENT_BIN" || "$CLIENT_BIN" = /* || "$CLIENT_BIN" != */* ]] || CLIENT_BIN="$PWD/$CLIENT_BIN"
 
 # --- processes: every one we start is recorded here and stopped on exit ----
 SERVER_PID=""
@@ -73,15 +76,16 @@ WSTEST_PID=""
 CLIENT_PID=""
 
 stop_pid() {   # stop_pid PID: TERM, up to 5 s grace, then KILL
-    local pid="$1" i
+    local pid="$1"
     [ -n "$pid" ] || return 0
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
-        for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
 }
+# shellcheck disable=SC2317  # (called from the EXIT trap)
 cleanup() {
     stop_pid "$CLIENT_PID"
     stop_pid "$WSTEST_PID"
@@ -94,13 +98,12 @@ trap 'exit 143' TERM
 # --- ports ------------------------------------------------------------------
 port_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-require_free_port() {   # fail unless we could listen on 127.0.0.1:PORT
-    python3 - "$1" <<'EOF' || die "port 127.0.0.1:$1 is in use; stop whatever listens there (e.g. \`ss -ltnp 'sport = :$1'\`)"
-import socket, sys
+require_free_port() {   # fail unless we can listen on 127.0.0.1:PORT
+    python3 -c 'import socket, sys
 s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-EOF
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT leftovers
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null \
+        || die "port 127.0.0.1:$1 is in use; stop whatever listens there (see \`ss -ltnp 'sport = :$1'\`)"
 }
 
 wait_for_port() {   # wait_for_port PORT PID SECONDS LOG
@@ -209,7 +212,7 @@ run_server_role() {
 
 # --- (d) client role: wstest is the server ----------------------------------
 run_client_role() {
-    local outdir spec logfile i start=$SECONDS
+    local outdir spec logfile start=$SECONDS
     [ -x "$CLIENT_BIN" ] || die "client binary not found: $CLIENT_BIN"
     outdir="$(outdir_for client "$CLIENT_AGENT")"
     spec="$(spec_for fuzzingserver.json "$outdir" "$CLIENT_AGENT")"
@@ -235,7 +238,7 @@ run_client_role() {
     [ "$RC" = 0 ] || log "client role: the client exited with status $RC (see its log)"
 
     # /updateReports has normally written index.json already; allow a moment.
-    for i in $(seq 50); do [ -f "$outdir/index.json" ] && break; sleep 0.1; done
+    for _ in $(seq 50); do [ -f "$outdir/index.json" ] && break; sleep 0.1; done
     stop_pid "$WSTEST_PID"
     WSTEST_PID=""
     log "client role: done in $((SECONDS - start)) s"
