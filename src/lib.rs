@@ -1,4 +1,82 @@
-//! rfc6455: a sans-IO WebSocket protocol engine.
+//! A sans-IO WebSocket (RFC 6455) protocol engine.
+//!
+//! `rfc6455` turns bytes into events and commands into bytes. It has **no
+//! networking, no clock, no RNG and no allocator requirement**: the caller
+//! owns the socket, the time, the randomness (a client's masking keys and
+//! handshake nonce) and every buffer. The same code runs on a server, inside
+//! any async runtime, and on a microcontroller.
+//!
+//! ```text
+//!            bytes from the peer                      bytes to the peer
+//!   socket ───────────────────► receive() ──► Event     send_*() ──► socket
+//!                                   │                      ▲
+//!                                   └─ queues Pong/Close ─► poll_transmit() ──► socket
+//! ```
+//!
+//! # The run loop
+//!
+//! 1. Do the opening handshake (see the handshake types), then create a
+//!    [`Connection`] with [`Connection::server`] or [`Connection::client`].
+//!    Bytes that followed the handshake are WebSocket frames: feed them first.
+//! 2. Read from the socket into your buffer; call [`Connection::receive`] on
+//!    the unread part until all of it is consumed, handling each [`Event`].
+//! 3. **After every `receive`, drain [`Connection::poll_transmit`]** and write
+//!    what it returns: the automatic Pong and Close replies come out there.
+//! 4. Send with [`Connection::send_text`], [`send_binary`](Connection::send_binary),
+//!    [`send_frame`](Connection::send_frame) (fragments),
+//!    [`send_ping`](Connection::send_ping) and
+//!    [`send_close`](Connection::send_close); each writes one frame into a
+//!    buffer you give and returns its length.
+//! 5. Close the socket when [`Connection::should_close_transport`] says so;
+//!    report end of stream with [`Connection::receive_eof`].
+//!
+//! The [`Connection`] docs have the loop as compiled code.
+//!
+//! # Buffers
+//!
+//! - Input: any size. Partial frame headers are kept inside the machine
+//!   (at most 14 bytes) and control payloads are gathered there (at most
+//!   125), so consumed bytes are never needed again. Data payload is
+//!   unmasked in place and handed back as [`MessageChunk`]s that borrow your
+//!   buffer: a 1 GiB frame streams through a 4 KiB buffer in O(1) memory.
+//! - Output: `send_*` needs the payload plus 14 bytes at most (2 to 10 for
+//!   the header, 4 for a client's key). [`Connection::poll_transmit`] needs at
+//!   most 262 bytes (a Pong and a Close). A buffer that is too small is left
+//!   untouched and the error says how much is [`required`](BufferTooSmall::required).
+//! - Large payloads without a copy: [`Connection::start_frame`] writes only
+//!   the header, and [`Connection::frame_payload`] masks your payload in place.
+//! - The machine itself is about 500 bytes and holds no heap memory.
+//!
+//! # Errors
+//!
+//! - [`ProtocolError`]: the peer broke the protocol. Fatal and sticky. It
+//!   names the violation and its [`close_code`](ProtocolError::close_code)
+//!   (1002, 1007 or 1009); the failing Close is already queued.
+//! - [`UsageError`] (inside [`SendError`]): the caller broke a rule, such as
+//!   sending after Close or an invalid close code. Nothing is emitted and
+//!   the connection is unchanged.
+//! - [`BufferTooSmall`]: retry with a bigger buffer; nothing changed.
+//!
+//! Need-more-bytes is never an error.
+//!
+//! # Crate features
+//!
+//! - `alloc` (default): [`MessageAssembler`], which delivers whole messages
+//!   with one reused buffer. Without it you get chunks only, which is all an
+//!   embedded target needs.
+//! - `std` (implies `alloc`): reserved for `std`-only conveniences. The
+//!   error types implement `core::error::Error` either way.
+//!
+//! # RFC coverage and non-goals
+//!
+//! Covered: the framing of RFC 6455 §5 in both roles (masking direction,
+//! reserved bits and opcodes, minimal lengths, control frame rules,
+//! fragmentation with interleaved control frames), fail-fast UTF-8 (§8.1),
+//! close codes and the close handshake (§5.5.1, §7), and the opening
+//! handshake (§4) from raw HTTP/1.1 or pre-parsed parts, with RFC 8441
+//! helpers. Not here: sockets, TLS, timers (keep-alive pings and close
+//! timeouts are the caller's clock), and extensions such as
+//! permessage-deflate (RFC 7692), which will build on the extension parser.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, unreachable_pub, missing_debug_implementations)]
@@ -16,7 +94,7 @@ mod connection;
 mod error;
 mod event;
 mod frame;
-// HANDSHAKE-MERGE mod handshake;
+mod handshake;
 mod mask;
 #[cfg(feature = "alloc")]
 mod message;
@@ -31,9 +109,14 @@ pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
 pub use error::{BufferTooSmall, ProtocolError, SendError, UsageError};
 pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
 pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
-// HANDSHAKE-MERGE pub use handshake::*;
+pub use handshake::*;
 pub use mask::apply_mask;
 #[cfg(feature = "alloc")]
 pub use message::{Message, MessageAssembler};
 pub use rules::ConnectionState;
 pub use utf8::{InvalidUtf8, Utf8Validator};
+
+/// The README's code, compiled as a doctest so that it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -217,7 +217,6 @@ impl fmt::Display for HandshakeError {
     }
 }
 
-#[cfg(feature = "std")]
 impl core::error::Error for HandshakeError {}
 
 /// The caller asked for a handshake message that cannot be written, or gave
@@ -281,7 +280,6 @@ impl fmt::Display for HandshakeWriteError {
     }
 }
 
-#[cfg(feature = "std")]
 impl core::error::Error for HandshakeWriteError {}
 
 /// The server's response does not complete the handshake (RFC 6455 §4.1).
@@ -377,5 +375,4 @@ impl fmt::Display for ClientHandshakeError {
     }
 }
 
-#[cfg(feature = "std")]
 impl core::error::Error for ClientHandshakeError {}

@@ -55,7 +55,6 @@ impl fmt::Display for ExtensionError {
     }
 }
 
-#[cfg(feature = "std")]
 impl core::error::Error for ExtensionError {}
 
 /// Parses one `Sec-WebSocket-Extensions` header value.

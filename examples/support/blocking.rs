@@ -1,0 +1,203 @@
+//! The run loop of a blocking runtime: the opening handshake and an echo
+//! loop over a `TcpStream`, one thread per connection. This is the part a
+//! runtime author copies: read into a buffer, feed the engine, write what
+//! it emits, close when it says so.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+
+use rfc6455::{
+    ClientRequest, Connection, ConnectionState, Event, HandshakeAccept, HeadStatus, MaskKeySource,
+    MessageKind, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+};
+
+use super::url::WsUrl;
+
+/// The read buffer size. Frames of any size stream through it.
+pub const READ_BUFFER: usize = 64 * 1024;
+
+/// Appends what `write` puts into a scratch area of `room` bytes to `out`.
+pub fn emit<E: std::fmt::Debug>(
+    out: &mut Vec<u8>,
+    room: usize,
+    write: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+) {
+    let start = out.len();
+    out.resize(start + room, 0);
+    // The examples size `room` for the frame, so this cannot fail.
+    let written = write(&mut out[start..]).expect("output room");
+    out.truncate(start + written);
+}
+
+/// Reads and answers a client's upgrade request. Returns the end of the
+/// bytes read into `input`, and where the WebSocket bytes after the request
+/// start, or `None` when the request was rejected or the peer left.
+pub fn server_handshake(
+    stream: &mut TcpStream,
+    input: &mut [u8],
+) -> io::Result<Option<(usize, usize)>> {
+    let server = ServerHandshake::new();
+    let mut filled = 0;
+    let mut response = [0u8; 1024];
+    loop {
+        let n = stream.read(&mut input[filled..])?;
+        if n == 0 {
+            return Ok(None);
+        }
+        filled += n;
+        let mut headers = [EMPTY_HTTP_HEADER; 64];
+        match server.receive_request(&input[..filled], &mut headers) {
+            Ok(HeadStatus::Partial) => continue,
+            Ok(HeadStatus::Complete(request)) => {
+                let len = request
+                    .accept(&HandshakeAccept::new(), &mut response)
+                    .map_err(io::Error::other)?;
+                stream.write_all(&response[..len])?;
+                return Ok(Some((request.head_len(), filled)));
+            }
+            Err(error) => {
+                // 400, 405, 426 or 431, with the reason in the body.
+                let len = error
+                    .write_response(&mut response)
+                    .map_err(io::Error::other)?;
+                stream.write_all(&response[..len])?;
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Connects to `url` and runs the client handshake. Returns the stream,
+/// the bytes read into `input`, and where the WebSocket bytes start.
+pub fn client_handshake(
+    url: &WsUrl,
+    nonce: [u8; 16],
+    input: &mut [u8],
+) -> io::Result<(TcpStream, usize, usize)> {
+    let mut stream = TcpStream::connect(&url.address)?;
+    stream.set_nodelay(true)?;
+    let mut request = [0u8; 2048];
+    let handshake = ClientRequest::new(&url.host, &url.target)
+        .write(&nonce, &mut request)
+        .map_err(io::Error::other)?;
+    stream.write_all(&request[..handshake.request_len()])?;
+    let mut filled = 0;
+    loop {
+        let n = stream.read(&mut input[filled..])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "server closed during the handshake",
+            ));
+        }
+        filled += n;
+        let mut headers = [EMPTY_HTTP_HEADER; 64];
+        match handshake
+            .receive_response(&input[..filled], &mut headers)
+            .map_err(io::Error::other)?
+        {
+            HeadStatus::Partial => continue,
+            HeadStatus::Complete(response) => {
+                handshake.validate(&response).map_err(io::Error::other)?;
+                return Ok((stream, response.head_len(), filled));
+            }
+        }
+    }
+}
+
+/// Echoes every message back until the connection ends. `input[start..end]`
+/// holds bytes already read after the handshake.
+///
+/// Message chunks are gathered into fragments of at most one read buffer and
+/// sent back as fragments of the same message, so memory stays bounded
+/// whatever the message size, and a message that came in many small frames
+/// goes back in few.
+pub fn echo<K: MaskKeySource>(
+    stream: &mut TcpStream,
+    conn: &mut Connection<K>,
+    input: &mut [u8],
+    mut start: usize,
+    mut end: usize,
+) -> io::Result<()> {
+    let fragment_limit = input.len();
+    let mut out = Vec::with_capacity(input.len() + 512);
+    let mut fragment = Fragment {
+        payload: Vec::with_capacity(input.len()),
+        started: false,
+    };
+    loop {
+        while start < end {
+            let received = match conn.receive(&mut input[start..end]) {
+                Ok(received) => received,
+                Err(_) => break, // the failing Close is queued: drained below
+            };
+            start += received.consumed;
+            if let Some(Event::Message(chunk)) = received.event {
+                fragment.payload.extend_from_slice(chunk.payload);
+                if chunk.message_end || fragment.payload.len() >= fragment_limit {
+                    fragment.send(conn, chunk.kind, chunk.message_end, &mut out);
+                }
+            }
+            // Drain after every receive: Pongs and Close replies.
+            emit(&mut out, 512, |buf| conn.poll_transmit(buf));
+        }
+        emit(&mut out, 512, |buf| conn.poll_transmit(buf));
+        stream.write_all(&out)?;
+        out.clear();
+        if conn.should_close_transport() {
+            return Ok(());
+        }
+        (start, end) = (0, read_after_close(stream, input, conn)?);
+        if end == 0 {
+            let _ = conn.receive_eof();
+            return Ok(());
+        }
+    }
+}
+
+/// The part of an outgoing message gathered but not sent yet.
+struct Fragment {
+    payload: Vec<u8>,
+    /// Whether earlier fragments of this message went out already.
+    started: bool,
+}
+
+impl Fragment {
+    fn send<K: MaskKeySource>(
+        &mut self,
+        conn: &mut Connection<K>,
+        kind: MessageKind,
+        fin: bool,
+        out: &mut Vec<u8>,
+    ) {
+        let opcode = match (self.started, kind) {
+            (true, _) => Opcode::Continuation,
+            (false, MessageKind::Text) => Opcode::Text,
+            (false, MessageKind::Binary) => Opcode::Binary,
+        };
+        let room = self.payload.len() + rfc6455::MAX_HEADER_LEN;
+        emit(out, room, |buf| {
+            conn.send_frame(opcode, fin, &self.payload, buf)
+        });
+        self.payload.clear();
+        self.started = !fin;
+    }
+}
+
+/// Reads from the stream; once the close handshake is over, a reset from
+/// the peer is just its way of closing, and reads as end of stream.
+fn read_after_close<K: MaskKeySource>(
+    stream: &mut TcpStream,
+    input: &mut [u8],
+    conn: &Connection<K>,
+) -> io::Result<usize> {
+    match stream.read(input) {
+        Err(e)
+            if e.kind() == io::ErrorKind::ConnectionReset
+                && conn.state() == ConnectionState::Closed =>
+        {
+            Ok(0)
+        }
+        other => other,
+    }
+}
