@@ -2,8 +2,8 @@
 //! one table row per response check, split points, and usage errors.
 
 use rfc6455::{
-    BufferTooSmall, ClientHandshake, ClientHandshakeError, ClientRequest, ExtensionError,
-    HandshakeLimits, HandshakeResponse, HandshakeWriteError, HeadStatus, EMPTY_HTTP_HEADER,
+    ClientHandshake, ClientHandshakeError, ClientRequest, ExtensionError, HandshakeLimits,
+    HandshakeResponse, HandshakeWriteError, HeadStatus, EMPTY_HTTP_HEADER,
 };
 
 const NONCE: [u8; 16] = *b"the sample nonce";
