@@ -243,10 +243,11 @@ pub enum HandshakeWriteError {
     /// An extra header has a name that is not a token, or a value containing
     /// CR, LF or another control character.
     InvalidHeader,
-    /// The host is empty or contains whitespace or control characters.
+    /// The host is empty or not all visible ASCII (no spaces, controls or
+    /// raw non-ASCII: use the punycode form).
     InvalidHost,
-    /// The request target does not start with `/` or contains whitespace or
-    /// control characters.
+    /// The request target does not start with `/` or is not all visible
+    /// ASCII (percent-encode the rest).
     InvalidTarget,
     /// A rejection status is outside 200..=599.
     InvalidStatus,

@@ -139,7 +139,7 @@ impl<'a> Extension<'a> {
     /// The parameters, in order.
     pub fn params(&self) -> ExtensionParams<'a> {
         ExtensionParams {
-            cursor: Cursor::new(self.params.as_bytes()),
+            cursor: Cursor::from_str(self.params, false),
         }
     }
 
@@ -256,20 +256,46 @@ impl<'a> ParamValue<'a> {
     }
 }
 
-/// A read position in an ASCII header value.
+/// A read position in a header value.
+///
+/// The value is held as text so that slicing out names and values costs no
+/// UTF-8 check. Bytes that are not UTF-8 can never be part of the grammar,
+/// so the text stops before the first of them and [`peek`](Self::peek)
+/// reports a stand-in non-ASCII byte there: the same error results.
 #[derive(Debug, Clone)]
 struct Cursor<'a> {
-    input: &'a [u8],
+    input: &'a str,
+    /// Whether `input` stops early, before bytes that are not UTF-8.
+    truncated: bool,
     pos: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(input: &'a [u8]) -> Self {
-        Self { input, pos: 0 }
+    fn new(value: &'a [u8]) -> Self {
+        let (input, truncated) = match core::str::from_utf8(value) {
+            Ok(input) => (input, false),
+            Err(error) => {
+                let valid = value.get(..error.valid_up_to()).unwrap_or_default();
+                (core::str::from_utf8(valid).unwrap_or_default(), true)
+            }
+        };
+        Self::from_str(input, truncated)
+    }
+
+    fn from_str(input: &'a str, truncated: bool) -> Self {
+        Self {
+            input,
+            truncated,
+            pos: 0,
+        }
     }
 
     fn peek(&self) -> Option<u8> {
-        self.input.get(self.pos).copied()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) => Some(b),
+            None if self.truncated => Some(0xFF),
+            None => None,
+        }
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -288,15 +314,13 @@ impl<'a> Cursor<'a> {
 
     fn finish(&mut self) {
         self.pos = self.input.len();
+        self.truncated = false;
     }
 
-    /// The text between `start` and the current position. Every caller has
-    /// only stepped over ASCII, so the conversion never fails.
+    /// The text between `start` and the current position. The cursor only
+    /// steps over ASCII, so both ends are character boundaries.
     fn since(&self, start: usize) -> &'a str {
-        self.input
-            .get(start..self.pos)
-            .and_then(|s| core::str::from_utf8(s).ok())
-            .unwrap_or_default()
+        self.input.get(start..self.pos).unwrap_or_default()
     }
 
     /// Takes a token, which may be empty.
@@ -343,12 +367,10 @@ fn next_extension<'a>(cursor: &mut Cursor<'a>) -> Result<Option<Extension<'a>>, 
             Some(_) => return Err(ExtensionError::UnexpectedCharacter),
         }
     }
-    let text = cursor.input.get(start..end).unwrap_or_default();
-    let params = cursor.input.get(params_start..end).unwrap_or_default();
     Ok(Some(Extension {
-        text: core::str::from_utf8(text).unwrap_or_default(),
+        text: cursor.input.get(start..end).unwrap_or_default(),
         name,
-        params: core::str::from_utf8(params).unwrap_or_default(),
+        params: cursor.input.get(params_start..end).unwrap_or_default(),
     }))
 }
 
@@ -462,7 +484,12 @@ mod tests {
             );
         }
         assert_eq!(names(b"a;b=c\"d\""), Err(UnexpectedCharacter));
+        // Non-ASCII, valid UTF-8 or not, fails where it stands.
         assert_eq!(names(b"a\xff"), Err(UnexpectedCharacter));
+        assert_eq!(names("a, \u{e9}".as_bytes()), Err(ExpectedExtensionName));
+        assert_eq!(names(b"a;b=\xff"), Err(ExpectedParamValue));
+        assert_eq!(names(b"a;b=\"c\xff\""), Err(QuotedValueNotToken));
+        assert_eq!(names(b"a;b=\"c\\\xff\""), Err(QuotedValueNotToken));
     }
 
     #[test]

@@ -121,7 +121,9 @@ impl<'a> Iterator for ListElements<'a> {
 /// case-insensitively (as RFC 6455 §4.2.1 items 3 and 4 require for
 /// `Upgrade` and `Connection`).
 pub(crate) fn list_contains(value: &[u8], token: &[u8]) -> bool {
-    ListElements::new(value).any(|element| element.eq_ignore_ascii_case(token))
+    // Fast path: the whole value is the token, as browsers send it.
+    value.eq_ignore_ascii_case(token)
+        || ListElements::new(value).any(|element| element.eq_ignore_ascii_case(token))
 }
 
 /// Whether every element of the list in `value` is a token.
