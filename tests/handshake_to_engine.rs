@@ -6,15 +6,16 @@ mod common;
 
 use common::{counter_keys, feed, Seen};
 use rfc6455::{
-    ClientRequest, CloseCode, Config, Connection, ConnectionState, HandshakeAccept, HeadStatus, MessageKind,
-    ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientRequest, CloseCode, Config, Connection, ConnectionState, HandshakeAccept, HeadStatus,
+    MessageKind, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 #[test]
 fn handshake_then_messages_with_early_frames_in_the_same_read() {
     // Client: the request, with its first frame sent right behind it.
     let mut wire = [0u8; 1024];
-    let request = ClientRequest::new("example.com:8080", "/chat?room=7").protocols(&["v2.chat", "v1.chat"]);
+    let request =
+        ClientRequest::new("example.com:8080", "/chat?room=7").protocols(&["v2.chat", "v1.chat"]);
     let handshake = request.write(&[7; 16], &mut wire).unwrap();
     let mut to_server = wire[..handshake.request_len()].to_vec();
     let mut client = Connection::client(Config::default(), counter_keys(11));
@@ -24,39 +25,58 @@ fn handshake_then_messages_with_early_frames_in_the_same_read() {
 
     // Server: parse, choose a subprotocol, answer, keep the leftover bytes.
     let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let HeadStatus::Complete(req) = ServerHandshake::new().receive_request(&to_server, &mut headers).unwrap() else {
+    let HeadStatus::Complete(req) = ServerHandshake::new()
+        .receive_request(&to_server, &mut headers)
+        .unwrap()
+    else {
         panic!("request incomplete");
     };
     assert_eq!(req.path(), "/chat");
     assert_eq!(req.query(), Some("room=7"));
     let chosen = req.protocols().find(|p| *p == "v1.chat");
     let mut to_client = vec![0u8; 512];
-    let len = req.accept(&HandshakeAccept::new().protocol(chosen), &mut to_client).unwrap();
+    let len = req
+        .accept(&HandshakeAccept::new().protocol(chosen), &mut to_client)
+        .unwrap();
     to_client.truncate(len);
     let leftover = to_server[req.head_len()..].to_vec();
     let mut server = Connection::server(Config::default());
     let got = feed(&mut server, &leftover, &[]);
-    assert_eq!(got.events, [Seen::Message(MessageKind::Text, b"first".to_vec(), 1)]);
+    assert_eq!(
+        got.events,
+        [Seen::Message(MessageKind::Text, b"first".to_vec(), 1)]
+    );
 
     // The server's first message rides behind the 101 response.
     let n = server.send_binary(&[1, 2, 3], &mut out).unwrap();
     to_client.extend_from_slice(&out[..n]);
     let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let HeadStatus::Complete(response) = handshake.receive_response(&to_client, &mut headers).unwrap() else {
+    let HeadStatus::Complete(response) = handshake
+        .receive_response(&to_client, &mut headers)
+        .unwrap()
+    else {
         panic!("response incomplete");
     };
     let negotiated = handshake.validate(&response).unwrap();
     assert_eq!(negotiated.protocol(), Some("v1.chat"));
     let got = feed(&mut client, &to_client[response.head_len()..], &[]);
-    assert_eq!(got.events, [Seen::Message(MessageKind::Binary, vec![1, 2, 3], 1)]);
+    assert_eq!(
+        got.events,
+        [Seen::Message(MessageKind::Binary, vec![1, 2, 3], 1)]
+    );
 
     // Close from the client; the server's reply completes it.
-    let n = client.send_close(Some(CloseCode::NORMAL), "done", &mut out).unwrap();
+    let n = client
+        .send_close(Some(CloseCode::NORMAL), "done", &mut out)
+        .unwrap();
     let got = feed(&mut server, &out[..n], &[]);
     assert_eq!(got.events, [Seen::Close(Some(1000), "done".into())]);
     let back = feed(&mut client, &got.transmit, &[]);
     assert_eq!(back.events, [Seen::Close(Some(1000), String::new())]);
-    assert_eq!((client.state(), server.state()), (ConnectionState::Closed, ConnectionState::Closed));
+    assert_eq!(
+        (client.state(), server.state()),
+        (ConnectionState::Closed, ConnectionState::Closed)
+    );
 }
 
 #[test]
