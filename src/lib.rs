@@ -15,9 +15,16 @@
 //!
 //! # The run loop
 //!
-//! 1. Do the opening handshake (see the handshake types), then create a
-//!    [`Connection`] with [`Connection::server`] or [`Connection::client`].
-//!    Bytes that followed the handshake are WebSocket frames: feed them first.
+//! 1. Do the opening handshake: a server parses the request with
+//!    [`ServerHandshake::receive_request`] and answers with
+//!    [`HandshakeRequest::accept`] or [`HandshakeRequest::reject`]; a client
+//!    writes [`ClientRequest::write`] and checks the answer with
+//!    [`ClientHandshake::validate`]. Then create a [`Connection`] with
+//!    [`Connection::server`] or [`Connection::client`]. Bytes that followed
+//!    the handshake head are WebSocket frames: feed them first. (A runtime
+//!    that did the handshake elsewhere, hyper or HTTP/2 with RFC 8441, starts
+//!    here with [`HandshakeRequest::from_parts`] or
+//!    [`HandshakeRequest::from_h2_parts`].)
 //! 2. Read from the socket into your buffer; call [`Connection::receive`] on
 //!    the unread part until all of it is consumed, handling each [`Event`].
 //! 3. **After every `receive`, drain [`Connection::poll_transmit`]** and write

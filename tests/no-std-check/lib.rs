@@ -37,3 +37,20 @@ pub extern "C" fn ws_echo_once(input: *mut u8, input_len: usize, output: *mut u8
 pub extern "C" fn ws_connection_size() -> usize {
     core::mem::size_of::<Connection>()
 }
+
+/// Parses an upgrade request from `input` and writes the 101 response into
+/// `output`. Returns the response length, or 0 when the request is partial
+/// or rejected.
+#[no_mangle]
+pub extern "C" fn ws_accept_upgrade(input: *const u8, input_len: usize, output: *mut u8, output_len: usize) -> usize {
+    // SAFETY: the caller passes valid, non-overlapping buffers.
+    let (input, output) =
+        unsafe { (core::slice::from_raw_parts(input, input_len), core::slice::from_raw_parts_mut(output, output_len)) };
+    let mut headers = [rfc6455::EMPTY_HTTP_HEADER; 16];
+    match rfc6455::ServerHandshake::new().receive_request(input, &mut headers) {
+        Ok(rfc6455::HeadStatus::Complete(request)) => {
+            request.accept(&rfc6455::HandshakeAccept::new(), output).unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
