@@ -1,22 +1,16 @@
 //! Client side of the opening handshake (RFC 6455 §4.1): the request bytes,
 //! one table row per response check, split points, and usage errors.
 
+mod common;
+
+use common::http_head as response;
+
 use rfc6455::{
     ClientHandshake, ClientHandshakeError, ClientRequest, ExtensionError, HandshakeLimits,
     HandshakeResponse, HandshakeWriteError, HeadStatus, EMPTY_HTTP_HEADER,
 };
 
 const NONCE: [u8; 16] = *b"the sample nonce";
-
-fn response(lines: &[&str]) -> Vec<u8> {
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(line);
-        out.push_str("\r\n");
-    }
-    out.push_str("\r\n");
-    out.into_bytes()
-}
 
 const SWITCHING: [&str; 4] = [
     "HTTP/1.1 101 Switching Protocols",

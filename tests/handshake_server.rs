@@ -2,6 +2,10 @@
 //! requests, one table row per validation rule, every split point, and the
 //! responses written for accept and reject.
 
+mod common;
+
+use common::http_head as request;
+
 use rfc6455::{
     derive_accept_key, BufferTooSmall, ExtensionError, HandshakeAccept, HandshakeError,
     HandshakeLimits, HandshakeRequest, HandshakeWriteError, HeadStatus, ServerHandshake,
@@ -24,17 +28,6 @@ const FIXTURES: [&str; 4] = [
     "curl.http",
     "keep-alive.http",
 ];
-
-/// Joins request lines with CRLF and ends the head.
-fn request(lines: &[&str]) -> Vec<u8> {
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(line);
-        out.push_str("\r\n");
-    }
-    out.push_str("\r\n");
-    out.into_bytes()
-}
 
 const VALID: [&str; 6] = [
     "GET /chat HTTP/1.1",

@@ -132,3 +132,14 @@ pub fn frame(fin: bool, opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Ve
 pub fn client_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
     frame(fin, opcode, Some([0x37, 0xfa, 0x21, 0x3d]), payload)
 }
+
+/// Joins HTTP head lines with CRLF and ends the head with an empty line.
+pub fn http_head(lines: &[&str]) -> Vec<u8> {
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(line);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
+}
