@@ -89,10 +89,9 @@ impl Sender {
         self.pong.is_some() || self.close.is_some()
     }
 
-    /// Queues our Close with `code` and `reason`; a queued Pong is dropped,
-    /// since nothing may follow a Close (RFC 6455 §5.5.1).
+    /// Queues our Close with `code` and `reason`. A Pong queued before it
+    /// still goes out first: its Ping arrived before the peer's Close.
     pub(crate) fn queue_close(&mut self, code: Option<CloseCode>, reason: &str) {
-        self.pong = None;
         self.close = Some(close_payload(code, reason.as_bytes()));
     }
 
