@@ -521,7 +521,7 @@ impl<K: MaskKeySource> Connection<K> {
             return Err(BufferTooSmall { required }.into());
         }
         let mask = masked.then(|| self.keys.next_mask_key());
-        let written = send::write_frame(opcode, fin, payload, mask, out);
+        let written = send::write_frame(opcode, fin, payload, mask, out)?;
         self.commit(opcode, fin, frame, utf8);
         Ok(written)
     }

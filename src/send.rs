@@ -22,15 +22,16 @@ pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {
     header.encoded_len() + if masked { 4 } else { 0 } + payload_len as usize
 }
 
-/// Writes one whole frame into `out`, which the caller has checked is at
-/// least [`frame_len`] long, and returns its length.
+/// Writes one whole frame into `out` and returns its length. Callers
+/// check [`frame_len`] first, so that a masking key is drawn only for a
+/// frame that fits.
 pub(crate) fn write_frame(
     opcode: Opcode,
     fin: bool,
     payload: &[u8],
     mask: Option<[u8; 4]>,
     out: &mut [u8],
-) -> usize {
+) -> Result<usize, BufferTooSmall> {
     let header = FrameHeader {
         fin,
         rsv: 0,
@@ -38,14 +39,17 @@ pub(crate) fn write_frame(
         mask,
         payload_len: payload.len() as u64,
     };
-    let header_len = header.encode(out).map_or(0, |n| n);
-    let end = header_len + payload.len();
+    let end = header.encoded_len() + payload.len();
+    if out.len() < end {
+        return Err(BufferTooSmall { required: end });
+    }
+    let header_len = header.encode(out)?;
     let body = &mut out[header_len..end];
     body.copy_from_slice(payload);
     if let Some(key) = mask {
         apply_mask(body, key, 0);
     }
-    end
+    Ok(end)
 }
 
 /// The payload still owed for a frame started with `start_frame`.
@@ -118,7 +122,7 @@ impl Sender {
         ] {
             if let Some(payload) = payload {
                 let mask = masked.then(&mut next_key);
-                written += write_frame(opcode, true, &payload, mask, &mut out[written..]);
+                written += write_frame(opcode, true, &payload, mask, &mut out[written..])?;
             }
         }
         Ok(written)
