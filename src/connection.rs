@@ -368,6 +368,9 @@ impl<K: MaskKeySource> Connection<K> {
         if opcode.is_control() {
             return Err(UsageError::NotADataFrame.into());
         }
+        if payload_len >> 63 != 0 {
+            return Err(UsageError::PayloadTooLarge.into());
+        }
         let frame = self.check_send(opcode, fin, payload_len)?;
         let masked = self.role == Role::Client;
         let probe = FrameHeader {

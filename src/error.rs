@@ -129,6 +129,8 @@ pub enum UsageError {
     /// More payload than the frame started with `start_frame` announced,
     /// or payload with no frame started.
     PayloadOverrun,
+    /// A payload length of 2^63 or more, which no frame can announce (§5.2).
+    PayloadTooLarge,
     /// `start_frame` is for data frames; control frames are sent whole.
     NotADataFrame,
     /// Clients must mask their payload: use `frame_payload`, which masks in
@@ -150,6 +152,7 @@ impl fmt::Display for UsageError {
             Self::InvalidUtf8 => "text payload is not valid UTF-8",
             Self::PayloadPending => "the payload of the started frame is not all written",
             Self::PayloadOverrun => "more payload than the started frame announced",
+            Self::PayloadTooLarge => "payload length must be below 2^63",
             Self::NotADataFrame => "start_frame takes data frames only",
             Self::MaskRequired => "clients must mask their payload with frame_payload",
         };
