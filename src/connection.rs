@@ -384,13 +384,19 @@ impl<K: MaskKeySource> Connection<K> {
         if out.len() < required {
             return Err(BufferTooSmall { required }.into());
         }
-        let mask = masked.then(|| self.keys.next_mask_key());
-        let header = FrameHeader { mask, ..probe };
-        let written = header.encode(out)?;
-        let utf8 = match frame {
+        let mut utf8 = match frame {
             Some(f) if f.kind == MessageKind::Text && f.starts_message => Utf8Validator::new(),
             _ => self.sender.utf8,
         };
+        let is_text = matches!(frame, Some(f) if f.kind == MessageKind::Text);
+        if is_text && fin && payload_len == 0 {
+            // An empty final frame ends the message now: check it before
+            // anything is written.
+            utf8.finish().map_err(|_| UsageError::InvalidUtf8)?;
+        }
+        let mask = masked.then(|| self.keys.next_mask_key());
+        let header = FrameHeader { mask, ..probe };
+        let written = header.encode(out)?;
         self.commit(opcode, fin, frame, utf8);
         if payload_len > 0 {
             let kind = frame.map(|f| f.kind);
@@ -401,17 +407,6 @@ impl<K: MaskKeySource> Connection<K> {
                 fin,
                 kind,
             });
-        } else if let Some(FrameInMessage {
-            kind: MessageKind::Text,
-            ..
-        }) = frame
-        {
-            if fin {
-                self.sender
-                    .utf8
-                    .finish()
-                    .map_err(|_| UsageError::InvalidUtf8)?;
-            }
         }
         Ok(written)
     }

@@ -54,7 +54,10 @@ fn complete_frames(raw: &[u8]) -> Vec<u8> {
     let mut rest = raw;
     while let [b0, b1, tail @ ..] = rest {
         let (declared, tail) = match b1 & 0x7F {
-            126 if tail.len() >= 2 => (u64::from(u16::from_be_bytes([tail[0], tail[1]])), &tail[2..]),
+            126 if tail.len() >= 2 => (
+                u64::from(u16::from_be_bytes([tail[0], tail[1]])),
+                &tail[2..],
+            ),
             127 if tail.len() >= 8 => {
                 let bytes: [u8; 8] = tail[..8].try_into().unwrap();
                 (u64::from_be_bytes(bytes), &tail[8..])
@@ -68,7 +71,9 @@ fn complete_frames(raw: &[u8]) -> Vec<u8> {
             (true, _) => break,
             (false, _) => (&tail[..0], tail),
         };
-        let len = usize::try_from(declared).unwrap_or(usize::MAX).min(tail.len());
+        let len = usize::try_from(declared)
+            .unwrap_or(usize::MAX)
+            .min(tail.len());
         out.push(*b0);
         let mask_bit = b1 & 0x80;
         if len <= 125 {
@@ -142,10 +147,13 @@ fn theirs(stream: &[u8]) -> (Vec<Seen>, Option<Error>) {
     let mut events = Vec::new();
     loop {
         match ws.read() {
-            Ok(Message::Text(text)) => {
-                events.push(Seen::Message(MessageKind::Text, text.as_str().as_bytes().to_vec()))
+            Ok(Message::Text(text)) => events.push(Seen::Message(
+                MessageKind::Text,
+                text.as_str().as_bytes().to_vec(),
+            )),
+            Ok(Message::Binary(data)) => {
+                events.push(Seen::Message(MessageKind::Binary, data.to_vec()))
             }
-            Ok(Message::Binary(data)) => events.push(Seen::Message(MessageKind::Binary, data.to_vec())),
             Ok(Message::Ping(data)) => events.push(Seen::Ping(data.to_vec())),
             Ok(Message::Pong(data)) => events.push(Seen::Pong(data.to_vec())),
             Ok(Message::Close(frame)) => {
@@ -184,5 +192,8 @@ fuzz_target!(|data: &[u8]| {
         their_error.is_some(),
         "accept/reject differs: ours {our_error:?}, tungstenite {their_error:?}\nstream {stream:02x?}"
     );
-    assert_eq!(our_events, their_events, "events differ (errors {our_error:?} / {their_error:?})");
+    assert_eq!(
+        our_events, their_events,
+        "events differ (errors {our_error:?} / {their_error:?})"
+    );
 });

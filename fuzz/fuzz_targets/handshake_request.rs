@@ -30,13 +30,19 @@ fn check_write(
 ) -> Vec<u8> {
     let mut big = vec![SENTINEL; 16 * 1024];
     let n = write(&mut big).unwrap_or_else(|e| panic!("write with room failed: {e:?}"));
-    assert!(big[n..].iter().all(|&b| b == SENTINEL), "wrote past its length");
+    assert!(
+        big[n..].iter().all(|&b| b == SENTINEL),
+        "wrote past its length"
+    );
     let mut small = vec![SENTINEL; room];
     match write(&mut small) {
         Ok(m) => assert!(m == n && small[..n] == big[..n]),
         Err(HandshakeWriteError::BufferTooSmall(BufferTooSmall { required })) => {
             assert!(required == n && room < n);
-            assert!(small.iter().all(|&b| b == SENTINEL), "a refused write wrote");
+            assert!(
+                small.iter().all(|&b| b == SENTINEL),
+                "a refused write wrote"
+            );
         }
         Err(e) => panic!("only BufferTooSmall may depend on the buffer: {e:?}"),
     }
@@ -64,7 +70,12 @@ fuzz_target!(|data: &[u8]| {
             let (target, host, key) = (request.target(), request.host(), request.key());
             assert!(!host.is_empty() && !request.is_h2());
             let key = key.expect("an HTTP/1.1 request has a key");
-            let _ = (request.path(), request.query(), request.origin(), request.method());
+            let _ = (
+                request.path(),
+                request.query(),
+                request.origin(),
+                request.method(),
+            );
             let _ = request.header("cookie");
             let _ = request.header_values("sec-websocket-protocol").count();
             for ext in request.extensions() {
@@ -78,7 +89,10 @@ fuzz_target!(|data: &[u8]| {
             match server.receive_request(&input[..n], &mut again) {
                 Ok(HeadStatus::Complete(alone)) => {
                     assert_eq!(alone.head_len(), n);
-                    assert_eq!((alone.target(), alone.host(), alone.key()), (target, host, Some(key)));
+                    assert_eq!(
+                        (alone.target(), alone.host(), alone.key()),
+                        (target, host, Some(key))
+                    );
                 }
                 other => panic!("the head alone gave {other:?}"),
             }
@@ -96,7 +110,10 @@ fuzz_target!(|data: &[u8]| {
             let text = std::str::from_utf8(&response).expect("ASCII response");
             assert!(text.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
             assert!(text.ends_with("\r\n\r\n"));
-            let accept = format!("\r\nSec-WebSocket-Accept: {}\r\n", derive_accept_key(key).as_str());
+            let accept = format!(
+                "\r\nSec-WebSocket-Accept: {}\r\n",
+                derive_accept_key(key).as_str()
+            );
             assert!(text.contains(&accept), "{text}");
 
             if let Some(protocol) = request.protocols().next() {
@@ -108,7 +125,9 @@ fuzz_target!(|data: &[u8]| {
                 let chosen = HandshakeAccept::new().extensions(&names);
                 check_write(room, |out| request.accept(&chosen, out));
             }
-            check_write(room, |out| request.reject(403, &[("Connection", "close")], b"no", out));
+            check_write(room, |out| {
+                request.reject(403, &[("Connection", "close")], b"no", out)
+            });
         }
         Ok(HeadStatus::Partial) => assert!(input.len() < limits.max_head_bytes),
         Err(error) => {
@@ -120,7 +139,9 @@ fuzz_target!(|data: &[u8]| {
             let mut small = vec![SENTINEL; room.min(expected.len() - 1)];
             assert_eq!(
                 error.write_response(&mut small),
-                Err(BufferTooSmall { required: expected.len() })
+                Err(BufferTooSmall {
+                    required: expected.len()
+                })
             );
             assert!(small.iter().all(|&b| b == SENTINEL));
         }

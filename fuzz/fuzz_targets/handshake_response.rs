@@ -49,7 +49,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let n = response.head_len();
     assert!(n > 0 && n <= input.len());
-    let _ = (response.reason(), response.header("location"), response.headers().count());
+    let _ = (
+        response.reason(),
+        response.header("location"),
+        response.headers().count(),
+    );
 
     let mut again = vec![EMPTY_HTTP_HEADER; slots];
     match plain.receive_response(&input[..n], &mut again) {
@@ -92,6 +96,9 @@ fuzz_target!(|data: &[u8]| {
                 let _ = extension.params().count();
             }
         }
-        Err(e) => assert!(plain_result.is_err(), "valid for plain, not for offering: {e:?}"),
+        Err(e) => assert!(
+            plain_result.is_err(),
+            "valid for plain, not for offering: {e:?}"
+        ),
     }
 });

@@ -4,15 +4,17 @@
 //! - the state never goes backwards. Order: `Open` first; `CloseSent` and
 //!   `CloseReceived` only from `Open`; `Closed` and `Failed` are final;
 //! - once `Closed` or `Failed`: no events, every send fails, and
-//!   `poll_transmit` gives at most the Close that was already queued;
+//!   `poll_transmit` gives only what was already queued: the Close, after
+//!   the Pong owed to a Ping that came before the peer's Close;
 //! - an error (usage or buffer) changes nothing: the connection's whole
 //!   state (its `Debug` text, keys included) is the same and the output
 //!   buffer still holds its sentinel; with ample room there is no
 //!   `BufferTooSmall`;
 //! - every byte a machine writes (send_*, start_frame + frame_payload,
 //!   poll_transmit) parses as valid frames, masked exactly for the client,
-//!   with nothing after its Close (`rfc6455_fuzz::Wire`), and the messages
-//!   on its wire are the ones the application sent;
+//!   with nothing after its Close (`rfc6455_fuzz::Wire`), a `start_frame`
+//!   header announces exactly the opcode, FIN and length asked for, and the
+//!   messages on its wire are the ones the application sent;
 //! - between honest peers (no injected bytes on that side) the receiver
 //!   never fails except on its size limits, and its events are those on
 //!   the sender's wire, in order (all of them once everything is delivered).
@@ -21,8 +23,8 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rfc6455::{
-    CloseCode, Config, Connection, ConnectionState, Eof, MaskKeySource, MessageKind, NoMasking,
-    Opcode, ProtocolError, Role, SendError,
+    CloseCode, Config, Connection, ConnectionState, Eof, FrameHeader, HeaderStatus, MaskKeySource,
+    MessageKind, NoMasking, Opcode, ProtocolError, Role, SendError,
 };
 use rfc6455_fuzz::{Collector, Keys, Seen, Wire};
 use std::fmt::Debug;
@@ -50,6 +52,16 @@ enum Side {
 enum Room {
     Ample,
     Exactly(u8),
+}
+
+/// A `start_frame` payload length: mostly small, so that the frame can be
+/// finished and the run goes on; sometimes anything; often zero, which
+/// takes its own path.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum FrameLen {
+    Small(u8),
+    Any(u64),
+    Zero,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -80,7 +92,7 @@ enum Op {
         side: Side,
         opcode: u8,
         fin: bool,
-        len: u64,
+        len: FrameLen,
         room: Room,
     },
     /// `frame_payload`, or `payload_written` when `written`.
@@ -161,7 +173,11 @@ impl<K: MaskKeySource + Debug> Peer<K> {
 
     fn check_state(&mut self) {
         let now = self.conn.state();
-        assert!(may_follow(self.state, now), "state went {:?} -> {now:?}", self.state);
+        assert!(
+            may_follow(self.state, now),
+            "state went {:?} -> {now:?}",
+            self.state
+        );
         self.state = now;
     }
 
@@ -191,15 +207,28 @@ impl<K: MaskKeySource + Debug> Peer<K> {
             Ok(n) => {
                 assert!(!was_finished, "sent after {:?}", self.state);
                 assert!(!self.wire.closed, "sent after our Close");
-                assert!(n <= size && out[n..].iter().all(|&b| b == SENTINEL), "wrote past {n}");
+                assert!(
+                    n <= size && out[n..].iter().all(|&b| b == SENTINEL),
+                    "wrote past {n}"
+                );
                 self.wrote(&out[..n]);
             }
             Err(e) => {
-                assert_eq!(before, format!("{:?}", self.conn), "{e:?} changed the connection");
-                assert!(out.iter().all(|&b| b == SENTINEL), "{e:?} wrote into the buffer");
+                assert_eq!(
+                    before,
+                    format!("{:?}", self.conn),
+                    "{e:?} changed the connection"
+                );
+                assert!(
+                    out.iter().all(|&b| b == SENTINEL),
+                    "{e:?} wrote into the buffer"
+                );
                 if let SendError::BufferTooSmall(b) = e {
                     assert!(b.required > size);
-                    assert!(!matches!(room, Room::Ample), "ample room was too small: {e:?}");
+                    assert!(
+                        !matches!(room, Room::Ample),
+                        "ample room was too small: {e:?}"
+                    );
                 }
             }
         }
@@ -237,19 +266,34 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                 assert!(out[n..].iter().all(|&b| b == SENTINEL), "wrote past {n}");
                 let seen = self.wire.events.len();
                 self.wrote(&out[..n]);
-                assert!(!self.wire.mid_frame() || self.owed.is_some(), "half a frame");
+                assert!(
+                    !self.wire.mid_frame() || self.owed.is_some(),
+                    "half a frame"
+                );
                 if was_finished {
+                    // Only replies queued before: the Close, after the Pong
+                    // for a Ping that arrived before the peer's Close.
                     let new = &self.wire.events[seen..];
                     assert!(
-                        matches!(new, [] | [Seen::Close(..)]),
+                        matches!(
+                            new,
+                            [] | [Seen::Close(..)] | [Seen::Pong(_), Seen::Close(..)]
+                        ),
                         "after {:?} poll_transmit sent {new:?}",
                         self.state
                     );
                 }
             }
             Err(e) => {
-                assert_eq!(before, format!("{:?}", self.conn), "{e:?} changed the connection");
-                assert!(out.iter().all(|&b| b == SENTINEL), "{e:?} wrote into the buffer");
+                assert_eq!(
+                    before,
+                    format!("{:?}", self.conn),
+                    "{e:?} changed the connection"
+                );
+                assert!(
+                    out.iter().all(|&b| b == SENTINEL),
+                    "{e:?} wrote into the buffer"
+                );
                 assert!(e.required > size && !matches!(room, Room::Ample));
             }
         }
@@ -257,7 +301,29 @@ impl<K: MaskKeySource + Debug> Peer<K> {
     }
 
     fn start_frame(&mut self, opcode: Opcode, fin: bool, len: u64, room: Room) {
-        if self.write(room, 14, |c, out| c.start_frame(opcode, fin, len, out)) {
+        let mut header = None;
+        let wrote = self.write(room, 14, |c, out| {
+            let result = c.start_frame(opcode, fin, len, out);
+            if let Ok(n) = result {
+                header = Some(FrameHeader::parse(&out[..n]));
+            }
+            result
+        });
+        if let Some(parsed) = header {
+            // The header announces exactly the frame that was asked for.
+            match parsed {
+                Ok(HeaderStatus::Complete(h, used)) => {
+                    assert_eq!(
+                        (h.opcode, h.fin, h.payload_len),
+                        (opcode, fin, len),
+                        "{h:?}"
+                    );
+                    assert_eq!(used, h.encoded_len());
+                }
+                other => panic!("start_frame({opcode:?}, {fin}, {len}) wrote {other:?}"),
+            }
+        }
+        if wrote {
             self.owed = (len > 0).then_some((len, fin));
             self.sent_data(opcode, fin && len == 0, &[]);
         }
@@ -289,7 +355,11 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                 }
             }
             Err(e) => {
-                assert_eq!(before, format!("{:?}", self.conn), "{e:?} changed the connection");
+                assert_eq!(
+                    before,
+                    format!("{:?}", self.conn),
+                    "{e:?} changed the connection"
+                );
                 assert_eq!(data, original, "{e:?} changed the payload");
             }
         }
@@ -314,12 +384,16 @@ impl<K: MaskKeySource + Debug> Peer<K> {
             match self.conn.receive(&mut bytes[pos..]) {
                 Ok(received) => {
                     assert!(received.consumed <= len, "consumed more than given");
-                    assert!(received.consumed > 0 || received.event.is_some(), "no progress");
+                    assert!(
+                        received.consumed > 0 || received.event.is_some(),
+                        "no progress"
+                    );
                     assert!(self.failure.is_none(), "read after failing");
                     pos += received.consumed;
                     if let Some(event) = &received.event {
                         assert!(!was_finished, "event after {:?}: {event:?}", self.state);
-                        let after_close = matches!(self.received.events.last(), Some(Seen::Close(..)));
+                        let after_close =
+                            matches!(self.received.events.last(), Some(Seen::Close(..)));
                         assert!(!after_close, "event after the peer's Close: {event:?}");
                         self.received.push(event);
                     }
@@ -328,10 +402,20 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                     if let Some(first) = self.failure {
                         assert_eq!(first, e, "the error changed");
                     }
-                    let limit = matches!(e, ProtocolError::FrameTooLarge | ProtocolError::MessageTooLarge);
-                    assert!(self.tainted || limit, "an honest peer's stream failed: {e:?}");
+                    let limit = matches!(
+                        e,
+                        ProtocolError::FrameTooLarge | ProtocolError::MessageTooLarge
+                    );
+                    assert!(
+                        self.tainted || limit,
+                        "an honest peer's stream failed: {e:?}"
+                    );
                     self.failure = Some(e);
-                    assert_eq!(self.conn.receive(&mut bytes[pos..]).err(), Some(e), "not sticky");
+                    assert_eq!(
+                        self.conn.receive(&mut bytes[pos..]).err(),
+                        Some(e),
+                        "not sticky"
+                    );
                     self.check_state();
                     assert_eq!(self.state, ConnectionState::Failed);
                     return;
@@ -349,7 +433,8 @@ impl<K: MaskKeySource + Debug> Peer<K> {
             }
             Op::SendText(_, text, room) => {
                 if self.write(room, text.len() + 14, |c, out| c.send_text(&text, out)) {
-                    self.sent.push(Seen::Message(MessageKind::Text, text.into_bytes()));
+                    self.sent
+                        .push(Seen::Message(MessageKind::Text, text.into_bytes()));
                 }
             }
             Op::SendBinary(_, data, room) => {
@@ -366,15 +451,21 @@ impl<K: MaskKeySource + Debug> Peer<K> {
             } => {
                 let opcode = OPCODES[usize::from(opcode) % OPCODES.len()];
                 let ample = payload.len() + 14;
-                if self.write(room, ample, |c, out| c.send_frame(opcode, fin, &payload, out)) {
+                if self.write(room, ample, |c, out| {
+                    c.send_frame(opcode, fin, &payload, out)
+                }) {
                     self.sent_data(opcode, fin, &payload);
                 }
             }
             Op::Ping(_, payload, room) => {
-                self.write(room, payload.len() + 14, |c, out| c.send_ping(&payload, out));
+                self.write(room, payload.len() + 14, |c, out| {
+                    c.send_ping(&payload, out)
+                });
             }
             Op::Pong(_, payload, room) => {
-                self.write(room, payload.len() + 14, |c, out| c.send_pong(&payload, out));
+                self.write(room, payload.len() + 14, |c, out| {
+                    c.send_pong(&payload, out)
+                });
             }
             Op::Close {
                 code,
@@ -398,6 +489,11 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                 ..
             } => {
                 let opcode = OPCODES[usize::from(opcode) % OPCODES.len()];
+                let len = match len {
+                    FrameLen::Small(n) => u64::from(n),
+                    FrameLen::Any(n) => n,
+                    FrameLen::Zero => 0,
+                };
                 self.start_frame(opcode, fin, len, room);
             }
             Op::FramePayload { data, written, .. } => self.frame_payload(data, written),
@@ -447,7 +543,10 @@ fn check_direction<A: MaskKeySource + Debug, B: MaskKeySource + Debug>(
         .filter(|e| matches!(e, Seen::Message(..)))
         .cloned()
         .collect();
-    assert_eq!(wire_messages, from.sent, "the wire does not carry what was sent");
+    assert_eq!(
+        wire_messages, from.sent,
+        "the wire does not carry what was sent"
+    );
     if to.tainted {
         return;
     }
@@ -459,7 +558,10 @@ fn check_direction<A: MaskKeySource + Debug, B: MaskKeySource + Debug>(
     );
     let all_delivered = from.outbox.is_empty() && !from.wire.mid_frame();
     if all_delivered && !to.got_eof && to.failure.is_none() {
-        assert_eq!(got, &from.wire.events, "not everything delivered was received");
+        assert_eq!(
+            got, &from.wire.events,
+            "not everything delivered was received"
+        );
     }
 }
 

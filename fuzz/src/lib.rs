@@ -3,8 +3,8 @@
 //! stream driver behind `server_stream` and `client_stream`.
 
 use rfc6455::{
-    CloseCode, Config, Connection, ConnectionState, Event, FrameHeader, HeaderStatus, MaskKeySource, MessageKind,
-    Opcode, ProtocolError, Role,
+    CloseCode, Config, Connection, ConnectionState, Event, FrameHeader, HeaderStatus,
+    MaskKeySource, MessageKind, Opcode, ProtocolError, Role,
 };
 
 /// A deterministic key source (an LCG). `Debug` and `Clone`, so that a
@@ -46,14 +46,20 @@ impl Collector {
                     self.partial.is_none(),
                     "message_start must mark exactly the first chunk of a message"
                 );
-                assert!(!chunk.message_end || chunk.frame_end, "message_end without frame_end");
+                assert!(
+                    !chunk.message_end || chunk.frame_end,
+                    "message_end without frame_end"
+                );
                 let (kind, bytes) = self.partial.get_or_insert_with(|| (chunk.kind, Vec::new()));
                 assert_eq!(*kind, chunk.kind, "chunk kind changed inside a message");
                 bytes.extend_from_slice(chunk.payload);
                 if chunk.message_end {
                     let (kind, bytes) = self.partial.take().unwrap();
                     if kind == MessageKind::Text {
-                        assert!(std::str::from_utf8(&bytes).is_ok(), "invalid UTF-8 delivered");
+                        assert!(
+                            std::str::from_utf8(&bytes).is_ok(),
+                            "invalid UTF-8 delivered"
+                        );
                     }
                     self.events.push(Seen::Message(kind, bytes));
                 }
@@ -105,7 +111,10 @@ impl Wire {
             let (header, used) = match FrameHeader::parse(&self.buf) {
                 Ok(HeaderStatus::Complete(h, used)) => (h, used),
                 Ok(HeaderStatus::Incomplete { .. }) => return,
-                Err(e) => panic!("connection wrote an invalid header ({e:?}): {:02x?}", self.buf),
+                Err(e) => panic!(
+                    "connection wrote an invalid header ({e:?}): {:02x?}",
+                    self.buf
+                ),
             };
             let Some(end) = usize::try_from(header.payload_len)
                 .ok()
@@ -127,7 +136,11 @@ impl Wire {
 
     fn frame(&mut self, header: &FrameHeader, payload: Vec<u8>) {
         assert!(!self.closed, "a frame after our Close: {header:?}");
-        assert_eq!(header.mask.is_some(), self.masked, "wrong masking for the role");
+        assert_eq!(
+            header.mask.is_some(),
+            self.masked,
+            "wrong masking for the role"
+        );
         assert_eq!(header.rsv, 0, "RSV bits set without an extension");
         let kind = match header.opcode {
             Opcode::Continuation => {
@@ -138,7 +151,10 @@ impl Wire {
                 *kind
             }
             Opcode::Text | Opcode::Binary => {
-                assert!(self.message.is_none(), "new message while one is in progress");
+                assert!(
+                    self.message.is_none(),
+                    "new message while one is in progress"
+                );
                 let kind = if header.opcode == Opcode::Text {
                     MessageKind::Text
                 } else {
@@ -158,7 +174,10 @@ impl Wire {
         if header.fin {
             let (_, bytes) = self.message.take().unwrap();
             if kind == MessageKind::Text {
-                assert!(std::str::from_utf8(&bytes).is_ok(), "connection wrote invalid text");
+                assert!(
+                    std::str::from_utf8(&bytes).is_ok(),
+                    "connection wrote invalid text"
+                );
             }
             self.events.push(Seen::Message(kind, bytes));
         }
@@ -189,8 +208,8 @@ pub struct Outcome {
     pub error: Option<ProtocolError>,
 }
 
-/// The connection a stream target drives: the role and config come from the
-/// first input byte (bit 3: small size limits, bit 4: auto replies off).
+/// The config of a stream target's connection, from the input's first byte:
+/// bit 3 sets small size limits, bit 4 turns the automatic replies off.
 pub fn stream_config(flags: u8) -> Config {
     let mut config = Config::default();
     if flags & 0x08 != 0 {
@@ -221,11 +240,7 @@ enum Cause {
     Failed(ProtocolError),
 }
 
-fn feed_conn<K: MaskKeySource>(
-    mut conn: Connection<K>,
-    stream: &[u8],
-    cuts: &[usize],
-) -> Outcome {
+fn feed_conn<K: MaskKeySource>(mut conn: Connection<K>, stream: &[u8], cuts: &[usize]) -> Outcome {
     let config = *conn.config();
     let mut input = stream.to_vec();
     let mut events = Collector::default();
@@ -279,7 +294,9 @@ fn feed_conn<K: MaskKeySource>(
                     Cause::Failed(e)
                 }
             };
-            let n = conn.poll_transmit(&mut out).expect("262 bytes always suffice");
+            let n = conn
+                .poll_transmit(&mut out)
+                .expect("262 bytes always suffice");
             let before = wire.events.len();
             wire.push(&out[..n]);
             transmit.extend_from_slice(&out[..n]);
@@ -315,8 +332,9 @@ fn feed_conn<K: MaskKeySource>(
 }
 
 /// The stream targets' input: byte 0 holds flags (bits 0-2: how many cut
-/// bytes follow, bit 3 and 4: see [`stream_config`]); each cut byte is the
-/// length of the next piece; the rest is the byte stream.
+/// bytes follow, 7 meaning one byte at a time; bits 3-4: see
+/// [`stream_config`]); each cut byte is the length of the next piece; the
+/// rest is the byte stream.
 pub fn split_input(data: &[u8]) -> Option<(Config, Vec<usize>, &[u8])> {
     let (&flags, rest) = data.split_first()?;
     let ncuts = usize::from(flags & 0x07);
