@@ -2,6 +2,10 @@
 //! single mutations of a valid request, the §9.1 parser against a model,
 //! and no panics on arbitrary input.
 
+mod common;
+
+use common::prop_cases;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use proptest::prelude::*;
@@ -30,7 +34,7 @@ fn unique(mut items: Vec<String>) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(prop_cases(512)))]
 
     /// A request written by the client is accepted by the server with the
     /// same parts, and the server's answer validates on the client.
@@ -239,7 +243,7 @@ fn to_bytes(lines: &[String]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(prop_cases(512)))]
 
     /// Any single mutation of a valid request is rejected with the
     /// documented error and status.
@@ -355,7 +359,7 @@ fn serialise(model: &[ModelExtension], pad: &mut impl Iterator<Item = String>) -
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(prop_cases(512)))]
 
     /// The §9.1 parser recovers the model from any valid serialisation.
     #[test]

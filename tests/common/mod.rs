@@ -143,3 +143,11 @@ pub fn http_head(lines: &[&str]) -> Vec<u8> {
     out.push_str("\r\n");
     out.into_bytes()
 }
+
+/// The number of proptest cases: `PROPTEST_CASES` when set higher, else `min`.
+pub fn prop_cases(min: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(min, |n: u32| n.max(min))
+}
