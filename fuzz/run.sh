@@ -5,7 +5,8 @@
 #
 # Each target starts from its seeds in corpus/<target>/ and grows its own
 # corpus in work/corpus/<target>/ (ignored by git), so the seeds stay as
-# committed. Crashes land in artifacts/<target>/. Exits non-zero if any
+# committed. Inputs kept in regressions/<target>/ (past crashes) are
+# replayed first. Crashes land in artifacts/<target>/. Exits non-zero if any
 # target crashed, timed out (10 s per input) or failed to build.
 set -u
 cd "$(dirname "$0")"
@@ -27,7 +28,9 @@ failed=()
 for t in "${targets[@]}"; do
     mkdir -p "work/corpus/$t" "corpus/$t"
     log="work/$t.log"
-    cargo +nightly fuzz run "$t" "work/corpus/$t" "corpus/$t" -- \
+    inputs=("work/corpus/$t" "corpus/$t")
+    [ -d "regressions/$t" ] && inputs+=("regressions/$t")
+    cargo +nightly fuzz run "$t" "${inputs[@]}" -- \
         -max_total_time="$secs" -timeout=10 -print_final_stats=1 >"$log" 2>&1
     rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
