@@ -1,11 +1,10 @@
 //! Incremental UTF-8 validation that fails at the first invalid byte, even
 //! when a code point is split across frames or fragments (RFC 6455 §8.1).
 //!
-//! The validator keeps at most three bytes of an unfinished code point; the
-//! bulk of every chunk goes through `core::str::from_utf8`, whose ASCII fast
-//! path reads a word at a time.
-
-use core::str;
+//! A shift-based DFA: each byte's table row holds the next state for every
+//! current state, so one step is a load and a shift, with no branch to
+//! mispredict on mixed text. Runs of ASCII are skipped 16 bytes at a time.
+//! The whole state between chunks is one word.
 
 /// The peer's bytes are not UTF-8 (RFC 3629).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,55 +25,46 @@ pub struct InvalidUtf8;
 /// assert!(v.finish().is_ok());
 /// assert!(v.feed(&[0xe2, 0x28]).is_err()); // fails at 0x28, mid-chunk
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Utf8Validator {
-    /// The start of an unfinished code point, carried to the next chunk.
-    partial: [u8; 4],
-    partial_len: u8,
+    /// The DFA state, as a bit offset into a table row (low 6 bits).
+    state: u64,
+}
+
+impl Default for Utf8Validator {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Utf8Validator {
     /// A validator at the start of a string.
     pub const fn new() -> Self {
-        Self {
-            partial: [0; 4],
-            partial_len: 0,
-        }
+        Self { state: ACCEPT }
     }
 
     /// Whether the bytes fed so far end on a code point boundary.
     pub const fn is_at_boundary(&self) -> bool {
-        self.partial_len == 0
+        self.state & 63 == ACCEPT
     }
 
     /// Validates the next chunk of the stream.
     ///
-    /// After an error the validator's state is unspecified; start again with
+    /// After an error the validator stays failed; start again with
     /// [`new`](Self::new).
-    pub fn feed(&mut self, mut bytes: &[u8]) -> Result<(), InvalidUtf8> {
-        if self.partial_len > 0 {
-            bytes = self.complete_partial(bytes)?;
-            if self.partial_len > 0 {
-                return Ok(()); // the chunk ended inside the same code point
-            }
-        }
-        match str::from_utf8(bytes) {
-            Ok(_) => Ok(()),
-            Err(e) if e.error_len().is_none() => {
-                // A valid prefix of a code point ends the chunk: keep it.
-                let tail = &bytes[e.valid_up_to()..];
-                self.partial[..tail.len()].copy_from_slice(tail);
-                self.partial_len = tail.len() as u8;
-                Ok(())
-            }
-            Err(_) => Err(InvalidUtf8),
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InvalidUtf8> {
+        self.state = run(self.state, bytes);
+        if self.state & 63 == REJECT {
+            Err(InvalidUtf8)
+        } else {
+            Ok(())
         }
     }
 
     /// Checks that the stream ended on a code point boundary, and resets the
     /// validator for the next string.
     pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
-        let complete = self.partial_len == 0;
+        let complete = self.is_at_boundary();
         *self = Self::new();
         if complete {
             Ok(())
@@ -82,23 +72,107 @@ impl Utf8Validator {
             Err(InvalidUtf8)
         }
     }
+}
 
-    /// Adds bytes to the carried code point; returns the rest of `bytes`.
-    fn complete_partial<'b>(&mut self, bytes: &'b [u8]) -> Result<&'b [u8], InvalidUtf8> {
-        let have = usize::from(self.partial_len);
-        let width = match self.partial[0] {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4, // only valid lead bytes are ever carried
-        };
-        let take = (width - have).min(bytes.len());
-        self.partial[have..have + take].copy_from_slice(&bytes[..take]);
-        let candidate = &self.partial[..have + take];
-        match str::from_utf8(candidate) {
-            Ok(_) => self.partial_len = 0,
-            Err(e) if e.error_len().is_none() => self.partial_len = candidate.len() as u8,
-            Err(_) => return Err(InvalidUtf8),
-        }
-        Ok(&bytes[take..])
+// The DFA's states, as bit offsets of 6-bit fields in a table row. The
+// special states check the second byte's narrower range (RFC 3629 §4):
+// after E0 (no overlong), ED (no surrogates), F0 (no overlong) and F4 (no
+// code point above U+10FFFF).
+const ACCEPT: u64 = 0;
+const REJECT: u64 = 6;
+const NEED1: u64 = 12;
+const NEED2: u64 = 18;
+const NEED3: u64 = 24;
+const AFTER_E0: u64 = 30;
+const AFTER_ED: u64 = 36;
+const AFTER_F0: u64 = 42;
+const AFTER_F4: u64 = 48;
+const STATES: [u64; 9] = [
+    ACCEPT, REJECT, NEED1, NEED2, NEED3, AFTER_E0, AFTER_ED, AFTER_F0, AFTER_F4,
+];
+
+/// The next state from `state` on `byte`.
+const fn step(state: u64, byte: u8) -> u64 {
+    let continuation = matches!(byte, 0x80..=0xBF);
+    match state {
+        ACCEPT => match byte {
+            0x00..=0x7F => ACCEPT,
+            0xC2..=0xDF => NEED1,
+            0xE0 => AFTER_E0,
+            0xE1..=0xEC | 0xEE..=0xEF => NEED2,
+            0xED => AFTER_ED,
+            0xF0 => AFTER_F0,
+            0xF1..=0xF3 => NEED3,
+            0xF4 => AFTER_F4,
+            _ => REJECT,
+        },
+        NEED1 if continuation => ACCEPT,
+        NEED2 if continuation => NEED1,
+        NEED3 if continuation => NEED2,
+        AFTER_E0 if matches!(byte, 0xA0..=0xBF) => NEED1,
+        AFTER_ED if matches!(byte, 0x80..=0x9F) => NEED1,
+        AFTER_F0 if matches!(byte, 0x90..=0xBF) => NEED2,
+        AFTER_F4 if matches!(byte, 0x80..=0x8F) => NEED2,
+        _ => REJECT,
     }
+}
+
+/// Row `b` holds, in the 6-bit field at each state's offset, the next state.
+static TABLE: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut i = 0;
+        while i < STATES.len() {
+            table[byte] |= step(STATES[i], byte as u8) << STATES[i];
+            i += 1;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// Runs the DFA over `bytes` from `state`. Only the low 6 bits of the
+/// result are the state: the shift ignores the rest.
+fn run(mut state: u64, bytes: &[u8]) -> u64 {
+    let mut rest = bytes;
+    loop {
+        if state & 63 == ACCEPT {
+            rest = skip_ascii(rest);
+        }
+        let Some((block, after)) = rest.split_first_chunk::<BLOCK>() else {
+            for &byte in rest {
+                state = TABLE[usize::from(byte)].wrapping_shr(state as u32);
+            }
+            return state;
+        };
+        // A fixed-size block: the compiler unrolls the steps.
+        for &byte in block {
+            state = TABLE[usize::from(byte)].wrapping_shr(state as u32);
+        }
+        rest = after;
+        if state & 63 == REJECT {
+            return state;
+        }
+    }
+}
+
+/// How many bytes the DFA runs between checks for ASCII and for failure.
+const BLOCK: usize = 32;
+
+/// Drops the leading whole blocks that are all ASCII.
+fn skip_ascii(mut bytes: &[u8]) -> &[u8] {
+    while let Some((block, rest)) = bytes.split_first_chunk::<BLOCK>() {
+        let mut any_high = 0u64;
+        for word in block.chunks_exact(8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            any_high |= u64::from_ne_bytes(w);
+        }
+        if any_high & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
 }
