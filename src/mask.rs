@@ -23,17 +23,11 @@ const BLOCK: usize = 32;
 /// assert_eq!(payload, [0x7f, 0x9f, 0x4d, 0x51, 0x58]);
 /// ```
 pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: usize) {
-    // The key as seen from `data[0]`, repeated to fill a word.
-    let shift = offset % 4;
-    let key = [
-        key[shift],
-        key[(shift + 1) % 4],
-        key[(shift + 2) % 4],
-        key[(shift + 3) % 4],
-    ];
-    let word = u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+    // The key as seen from `data[0]`, repeated to fill a word. Bytes are
+    // read little-endian, so rotating right by a byte moves the key one on.
+    let rotated = u32::from_le_bytes(key).rotate_right(8 * (offset % 4) as u32);
+    let word = u64::from(rotated) | (u64::from(rotated) << 32);
+    let key = rotated.to_le_bytes();
     let mut blocks = data.chunks_exact_mut(BLOCK);
     for block in &mut blocks {
         for chunk in block.chunks_exact_mut(8) {
@@ -55,5 +49,5 @@ pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: usize) {
 fn xor_word(chunk: &mut [u8], word: u64) {
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(chunk);
-    chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+    chunk.copy_from_slice(&(u64::from_le_bytes(bytes) ^ word).to_le_bytes());
 }

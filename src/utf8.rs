@@ -160,19 +160,31 @@ fn run(mut state: u64, bytes: &[u8]) -> u64 {
 /// How many bytes the DFA runs between checks for ASCII and for failure.
 const BLOCK: usize = 32;
 
-/// Drops the leading whole blocks that are all ASCII.
+/// Drops the leading ASCII: whole blocks, then whole words.
 fn skip_ascii(mut bytes: &[u8]) -> &[u8] {
     while let Some((block, rest)) = bytes.split_first_chunk::<BLOCK>() {
-        let mut any_high = 0u64;
+        let mut any = 0u64;
         for word in block.chunks_exact(8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            any_high |= u64::from_ne_bytes(w);
+            any |= high_bits(word);
         }
-        if any_high & 0x8080_8080_8080_8080 != 0 {
+        if any != 0 {
+            return bytes;
+        }
+        bytes = rest;
+    }
+    while let Some((word, rest)) = bytes.split_first_chunk::<8>() {
+        if high_bits(word) != 0 {
             break;
         }
         bytes = rest;
     }
     bytes
+}
+
+/// The high bit of each of 8 bytes (non-zero if any is not ASCII).
+#[inline(always)]
+fn high_bits(word: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(word);
+    u64::from_ne_bytes(bytes) & 0x8080_8080_8080_8080
 }
