@@ -3,8 +3,12 @@
 //!
 //! A shift-based DFA: each byte's table row holds the next state for every
 //! current state, so one step is a load and a shift, with no branch to
-//! mispredict on mixed text. Runs of ASCII are skipped 16 bytes at a time.
+//! mispredict on mixed text. Runs of ASCII are skipped a word at a time.
 //! The whole state between chunks is one word.
+//!
+//! With the `simdutf8` feature, the bulk of a longer chunk goes through
+//! `simdutf8` instead, and the DFA only finishes a code point carried over
+//! from the last chunk or left open at the end of this one.
 
 /// The peer's bytes are not UTF-8 (RFC 3629).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,7 +57,7 @@ impl Utf8Validator {
     /// After an error the validator stays failed; start again with
     /// [`new`](Self::new).
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InvalidUtf8> {
-        self.state = run(self.state, bytes);
+        self.state = validate(self.state, bytes);
         if self.state & 63 == REJECT {
             Err(InvalidUtf8)
         } else {
@@ -131,6 +135,40 @@ static TABLE: [u64; 256] = {
     }
     table
 };
+
+/// Validates `bytes` from `state` and returns the new state.
+#[cfg(not(feature = "simdutf8"))]
+fn validate(state: u64, bytes: &[u8]) -> u64 {
+    run(state, bytes)
+}
+
+/// Validates `bytes` from `state` and returns the new state: the DFA for the
+/// edges, `simdutf8` for the bulk.
+#[cfg(feature = "simdutf8")]
+fn validate(mut state: u64, bytes: &[u8]) -> u64 {
+    let mut rest = bytes;
+    // Finish a code point carried over from the previous chunk.
+    while state & 63 != ACCEPT && state & 63 != REJECT {
+        let Some((&byte, after)) = rest.split_first() else {
+            return state;
+        };
+        state = TABLE[usize::from(byte)].wrapping_shr(state as u32);
+        rest = after;
+    }
+    if state & 63 == REJECT || rest.len() < SIMD_MIN {
+        return run(state, rest);
+    }
+    match simdutf8::compat::from_utf8(rest) {
+        Ok(_) => ACCEPT,
+        // The chunk ends inside a code point: the DFA carries it on.
+        Err(e) if e.error_len().is_none() => run(ACCEPT, &rest[e.valid_up_to()..]),
+        Err(_) => REJECT,
+    }
+}
+
+/// Below this many bytes the DFA is cheaper than setting up SIMD.
+#[cfg(feature = "simdutf8")]
+const SIMD_MIN: usize = 64;
 
 /// Runs the DFA over `bytes` from `state`. Only the low 6 bits of the
 /// result are the state: the shift ignores the rest.

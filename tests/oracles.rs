@@ -20,8 +20,12 @@ fn first_bad_byte(bytes: &[u8]) -> Option<usize> {
 
 /// Bytes that are mostly UTF-8, with a chance of corruption.
 fn utf8ish() -> impl Strategy<Value = Vec<u8>> {
+    // Up to 400 characters (1600 bytes), so that both the DFA and, with the
+    // `simdutf8` feature, the SIMD path run.
+    let text = proptest::collection::vec(any::<char>(), 0..400)
+        .prop_map(|chars| chars.into_iter().collect::<String>());
     (
-        any::<String>(),
+        text,
         proptest::collection::vec((any::<usize>(), any::<u8>()), 0..3),
     )
         .prop_map(|(s, flips)| {
