@@ -68,11 +68,18 @@
 //!
 //! # Crate features
 //!
-//! - `alloc` (default): [`MessageAssembler`], which delivers whole messages
-//!   with one reused buffer. Without it you get chunks only, which is all an
-//!   embedded target needs.
-//! - `std` (implies `alloc`): reserved for `std`-only conveniences. The
-//!   error types implement `core::error::Error` either way.
+//! - `std` (default): implies `alloc`, and lets `simdutf8` choose its SIMD
+//!   code at run time. The error types implement `core::error::Error`
+//!   either way.
+//! - `alloc` (default, via `std`): [`MessageAssembler`], which delivers whole
+//!   messages with one reused buffer. Without it you get chunks only, which
+//!   is all an embedded target needs.
+//! - `simdutf8` (default): SIMD validation of the bulk of text chunks.
+//!   Without it a branch-free DFA validates everything; both fail at the
+//!   first invalid byte.
+//!
+//! With `default-features = false` the crate needs neither `std` nor an
+//! allocator.
 //!
 //! # RFC coverage and non-goals
 //!
