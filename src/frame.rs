@@ -153,15 +153,10 @@ impl FrameHeader {
             }
             n => u64::from(n),
         };
-        let mask = if masked {
-            Some([
-                input[mask_at],
-                input[mask_at + 1],
-                input[mask_at + 2],
-                input[mask_at + 3],
-            ])
-        } else {
-            None
+        // `total` bytes are present, so the key is there when `masked`.
+        let mask = match input[mask_at..].first_chunk::<4>() {
+            Some(key) if masked => Some(*key),
+            _ => None,
         };
         let header = FrameHeader {
             fin,
