@@ -49,6 +49,74 @@ struct DataFrame {
     starts_message: bool,
 }
 
+/// The fast path for the commonest frame of all: a whole, short, final
+/// text or binary frame, masked as the role requires, with no message in
+/// progress and the whole frame in the input. Every rule trivially holds
+/// for it; anything else takes the general path, which reports errors.
+#[derive(Debug, Clone, Copy)]
+struct SmallFrame {
+    kind: MessageKind,
+    header_len: usize,
+    payload_len: usize,
+    mask: Option<[u8; 4]>,
+}
+
+impl SmallFrame {
+    #[inline(always)]
+    fn find(bytes: &[u8], role: Role, config: &Config) -> Option<Self> {
+        let (kind, b1) = match bytes {
+            // FIN set, RSV clear, opcode text or binary.
+            [0x81, b1, ..] => (MessageKind::Text, *b1),
+            [0x82, b1, ..] => (MessageKind::Binary, *b1),
+            _ => return None,
+        };
+        let payload_len = usize::from(b1 & 0x7F);
+        let masked = b1 & 0x80 != 0;
+        if payload_len > 125 || masked != (role == Role::Server) {
+            return None;
+        }
+        let limit = config.max_frame_payload.min(config.max_message_size);
+        if payload_len as u64 > limit {
+            return None;
+        }
+        let header_len = if masked { 6 } else { 2 };
+        if bytes.len() < header_len + payload_len {
+            return None;
+        }
+        let mask = match bytes[2..].first_chunk::<4>() {
+            Some(key) if masked => Some(*key),
+            _ => None,
+        };
+        Some(Self {
+            kind,
+            header_len,
+            payload_len,
+            mask,
+        })
+    }
+
+    /// Unmasks and validates the payload: the whole message.
+    #[inline(always)]
+    fn deliver(self, payload: &mut [u8]) -> Result<MessageChunk<'_>, ProtocolError> {
+        if let Some(key) = self.mask {
+            apply_mask(payload, key, 0);
+        }
+        if self.kind == MessageKind::Text {
+            let mut utf8 = Utf8Validator::new();
+            utf8.feed(payload)
+                .and_then(|()| utf8.finish())
+                .map_err(|_| ProtocolError::InvalidUtf8)?;
+        }
+        Ok(MessageChunk {
+            kind: self.kind,
+            payload,
+            message_start: true,
+            frame_end: true,
+            message_end: true,
+        })
+    }
+}
+
 /// How many payload bytes of `frame` the next `available` input bytes hold.
 fn available_payload(frame: &DataFrame, available: usize) -> usize {
     usize::try_from(frame.remaining).map_or(available, |r| r.min(available))
@@ -96,6 +164,14 @@ impl Receiver {
                     let rest = &input[consumed..];
                     if rest.is_empty() {
                         return Ok((consumed, None));
+                    }
+                    let idle = self.header_len == 0 && self.message.is_none();
+                    if let Some(small) =
+                        idle.then(|| SmallFrame::find(rest, role, config)).flatten()
+                    {
+                        let end = consumed + small.header_len + small.payload_len;
+                        let payload = &mut input[consumed + small.header_len..end];
+                        return Ok((end, Some(Decoded::Data(small.deliver(payload)?))));
                     }
                     let Some((header, used)) = self.read_header(rest)? else {
                         return Ok((input.len(), None));
