@@ -51,7 +51,12 @@ impl<'m> Message<'m> {
 /// `bytes` as text, if valid.
 #[cfg(feature = "simdutf8")]
 fn as_str(bytes: &[u8]) -> Option<&str> {
-    simdutf8::basic::from_utf8(bytes).ok()
+    // Short text is done before the SIMD code is even dispatched to.
+    if bytes.len() < 64 {
+        core::str::from_utf8(bytes).ok()
+    } else {
+        simdutf8::basic::from_utf8(bytes).ok()
+    }
 }
 
 /// `bytes` as text, if valid.
