@@ -61,7 +61,8 @@ impl Utf8Validator {
         if self.state & 63 == ACCEPT && bytes.len() <= SHORT && bytes.is_ascii() {
             return Ok(());
         }
-        self.state = validate(self.state, bytes);
+        // Keep only the state bits, so that equal states compare equal.
+        self.state = validate(self.state, bytes) & 63;
         if self.state & 63 == REJECT {
             Err(InvalidUtf8)
         } else {
