@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    Config, Connection, Event, HandshakeAccept, HeadStatus, Message, MessageAssembler, Opcode,
-    ServerHandshake, EMPTY_HTTP_HEADER,
+    Config, Connection, Event, HandshakeAccept, HeadStatus, Message, MessageAssembler,
+    MessageChunk, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 use crate::record::{ChunkTally, Delivery, Responses};
@@ -25,43 +25,36 @@ fn config() -> Config {
 
 /// Whole messages through `MessageAssembler`.
 pub fn decode(w: &DecodeWorkload, d: &mut Delivery, sink: &mut Vec<u8>) -> Duration {
-    let start = Instant::now();
-    let mut conn = Connection::server(config());
     let mut assembler = MessageAssembler::new();
-    let mut buf = vec![0u8; MAX_READ];
-    let mut tx = [0u8; 262];
-    let mut pos = 0;
-    let expected = w.messages.len();
-    while d.count() < expected {
-        let n = read_into(&w.input, &mut pos, &mut buf);
-        assert!(n > 0, "input ended early");
-        let mut at = 0;
-        while at < n {
-            let received = conn.receive(&mut buf[at..n]).expect("protocol error");
-            at += received.consumed;
-            match received.event {
-                Some(Event::Message(chunk)) => {
-                    if let Some(message) = assembler.push(chunk) {
-                        d.message(matches!(message, Message::Text(_)), message.as_bytes());
-                    }
-                }
-                Some(Event::Ping(_)) => d.pings += 1,
-                Some(other) => panic!("unexpected event {other:?}"),
-                None => {}
-            }
-            let len = conn.poll_transmit(&mut tx).expect("262 bytes suffice");
-            sink.extend_from_slice(&tx[..len]);
+    drive(w, d, sink, |d, chunk| {
+        if let Some(message) = assembler.push(chunk) {
+            d.message(matches!(message, Message::Text(_)), message.as_bytes());
         }
-    }
-    start.elapsed()
+    })
 }
 
 /// Chunks as they arrive, never holding a whole message (informational:
 /// the streaming mode, which §4's "each whole" does not describe).
 pub fn decode_streaming(w: &DecodeWorkload, d: &mut Delivery, sink: &mut Vec<u8>) -> Duration {
+    let mut tally = ChunkTally::default();
+    drive(w, d, sink, |d, chunk| {
+        let text = chunk.kind == rfc6455::MessageKind::Text;
+        tally.chunk(d, text, chunk.payload, chunk.message_end);
+    })
+}
+
+/// The run loop both decode modes share: transport reads into one buffer,
+/// `receive` until consumed, `poll_transmit` after every call; each message
+/// chunk goes to `on_chunk`. Returns the time from constructing the
+/// connection to the last expected message.
+fn drive(
+    w: &DecodeWorkload,
+    d: &mut Delivery,
+    sink: &mut Vec<u8>,
+    mut on_chunk: impl FnMut(&mut Delivery, MessageChunk<'_>),
+) -> Duration {
     let start = Instant::now();
     let mut conn = Connection::server(config());
-    let mut tally = ChunkTally::default();
     let mut buf = vec![0u8; MAX_READ];
     let mut tx = [0u8; 262];
     let mut pos = 0;
@@ -74,10 +67,7 @@ pub fn decode_streaming(w: &DecodeWorkload, d: &mut Delivery, sink: &mut Vec<u8>
             let received = conn.receive(&mut buf[at..n]).expect("protocol error");
             at += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => {
-                    let text = chunk.kind == rfc6455::MessageKind::Text;
-                    tally.chunk(d, text, chunk.payload, chunk.message_end);
-                }
+                Some(Event::Message(chunk)) => on_chunk(d, chunk),
                 Some(Event::Ping(_)) => d.pings += 1,
                 Some(other) => panic!("unexpected event {other:?}"),
                 None => {}
