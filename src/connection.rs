@@ -253,6 +253,16 @@ impl<K: MaskKeySource> Connection<K> {
         }
     }
 
+    /// How many payload bytes of the data frame being received are still to
+    /// come: 0 between frames and inside control frames.
+    ///
+    /// A reader can use it to make room for the rest of a frame. It is what
+    /// the peer announced (within `max_frame_payload`), so allocate from it
+    /// only under a limit of your own.
+    pub fn incoming_frame_remaining(&self) -> u64 {
+        self.receiver.data_remaining()
+    }
+
     /// Reports that the transport reached end of stream.
     pub fn receive_eof(&mut self) -> Eof {
         // Nothing can be written any more either.
@@ -522,6 +532,24 @@ impl<K: MaskKeySource> Connection<K> {
         let written = send::write_frame(opcode, fin, payload, mask, out)?;
         self.commit(opcode, fin, frame, utf8);
         Ok(written)
+    }
+
+    /// Checks and records a whole message sent as one final frame whose
+    /// bytes were encoded elsewhere (`PreparedMessage`): the rules of
+    /// `send_text` and `send_binary`, without the encoding.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn record_whole_message(
+        &mut self,
+        kind: MessageKind,
+        payload_len: u64,
+    ) -> Result<(), UsageError> {
+        let opcode = match kind {
+            MessageKind::Text => Opcode::Text,
+            MessageKind::Binary => Opcode::Binary,
+        };
+        let frame = self.check_send(opcode, true, payload_len)?;
+        self.commit(opcode, true, frame, Utf8Validator::new());
+        Ok(())
     }
 
     /// Records a frame that has been written.

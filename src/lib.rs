@@ -112,6 +112,10 @@ mod handshake;
 mod mask;
 #[cfg(feature = "alloc")]
 mod message;
+#[cfg(feature = "alloc")]
+mod prepared;
+#[cfg(feature = "alloc")]
+mod reader;
 mod recv;
 mod rules;
 mod send;
@@ -127,6 +131,10 @@ pub use handshake::*;
 pub use mask::apply_mask;
 #[cfg(feature = "alloc")]
 pub use message::{Message, MessageAssembler};
+#[cfg(feature = "alloc")]
+pub use prepared::PreparedMessage;
+#[cfg(feature = "alloc")]
+pub use reader::{Incoming, MessageReader, DEFAULT_READ_SIZE};
 pub use rules::ConnectionState;
 pub use utf8::{InvalidUtf8, Utf8Validator};
 

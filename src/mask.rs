@@ -44,10 +44,61 @@ pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: usize) {
     }
 }
 
+/// Copies `src` into `dst` (of the same length) masked with `key`, as
+/// [`apply_mask`] with offset 0 would leave it, in one pass over memory.
+pub(crate) fn copy_masked(src: &[u8], dst: &mut [u8], key: [u8; 4]) {
+    debug_assert_eq!(src.len(), dst.len());
+    let word = u64::from(u32::from_le_bytes(key)) * 0x1_0000_0001;
+    let mut src_blocks = src.chunks_exact(BLOCK);
+    let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
+    for (from, to) in (&mut src_blocks).zip(&mut dst_blocks) {
+        for (from, to) in from.chunks_exact(8).zip(to.chunks_exact_mut(8)) {
+            copy_word(from, to, word);
+        }
+    }
+    let (src, dst) = (src_blocks.remainder(), dst_blocks.into_remainder());
+    let mut src_words = src.chunks_exact(8);
+    let mut dst_words = dst.chunks_exact_mut(8);
+    for (from, to) in (&mut src_words).zip(&mut dst_words) {
+        copy_word(from, to, word);
+    }
+    let tail = src_words.remainder().iter().zip(dst_words.into_remainder());
+    for (i, (from, to)) in tail.enumerate() {
+        *to = from ^ key[i % 4];
+    }
+}
+
+/// Writes the 8 bytes of `from` XOR `word` into `to`.
+#[inline(always)]
+fn copy_word(from: &[u8], to: &mut [u8], word: u64) {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(from);
+    to.copy_from_slice(&(u64::from_le_bytes(bytes) ^ word).to_le_bytes());
+}
+
 /// XORs an 8-byte chunk with `word`.
 #[inline(always)]
 fn xor_word(chunk: &mut [u8], word: u64) {
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(chunk);
     chunk.copy_from_slice(&(u64::from_le_bytes(bytes) ^ word).to_le_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_masked_equals_copy_then_mask() {
+        let key = [0x37, 0xfa, 0x21, 0x3d];
+        let src: [u8; 100] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        for len in 0..src.len() {
+            let mut want = [0u8; 100];
+            want[..len].copy_from_slice(&src[..len]);
+            apply_mask(&mut want[..len], key, 0);
+            let mut got = [0u8; 100];
+            copy_masked(&src[..len], &mut got[..len], key);
+            assert_eq!(got[..len], want[..len], "length {len}");
+        }
+    }
 }

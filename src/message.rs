@@ -36,7 +36,7 @@ impl<'m> Message<'m> {
         }
     }
 
-    fn new(kind: MessageKind, bytes: &'m [u8]) -> Option<Self> {
+    pub(crate) fn new(kind: MessageKind, bytes: &'m [u8]) -> Option<Self> {
         match kind {
             // The connection validated the text already; a failure here can
             // only mean chunks from different messages were mixed. The check

@@ -148,6 +148,14 @@ impl Receiver {
         }
     }
 
+    /// The payload bytes of the current data frame not received yet.
+    pub(crate) fn data_remaining(&self) -> u64 {
+        match self.frame {
+            FrameState::Data(frame) => frame.remaining,
+            _ => 0,
+        }
+    }
+
     /// Decodes from the front of `input` until one item is complete or the
     /// input is used up. Returns the bytes used and the item, if any.
     pub(crate) fn decode<'a>(

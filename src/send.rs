@@ -6,9 +6,8 @@
 //! connection before anything here runs.
 
 use crate::frame::{FrameHeader, Opcode};
-use crate::{
-    apply_mask, BufferTooSmall, CloseCode, ControlPayload, MessageKind, UsageError, Utf8Validator,
-};
+use crate::mask::copy_masked;
+use crate::{BufferTooSmall, CloseCode, ControlPayload, MessageKind, UsageError, Utf8Validator};
 
 /// The number of bytes a frame takes on the wire.
 pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {
@@ -45,9 +44,9 @@ pub(crate) fn write_frame(
     }
     let header_len = header.encode(out)?;
     let body = &mut out[header_len..end];
-    body.copy_from_slice(payload);
-    if let Some(key) = mask {
-        apply_mask(body, key, 0);
+    match mask {
+        Some(key) => copy_masked(payload, body, key),
+        None => body.copy_from_slice(payload),
     }
     Ok(end)
 }

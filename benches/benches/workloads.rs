@@ -1,4 +1,4 @@
-//! `cargo bench -p rfc6455-benches [-- WORKLOAD... --reps N]`: see README.md.
+//! `cargo bench -p rfc6455-benches [-- WORKLOAD... --reps N --only NAME]`: see README.md.
 
 fn main() {
     rfc6455_benches::main();

@@ -55,8 +55,15 @@ impl<'a, S> Entry<'a, S> {
     }
 }
 
+/// `--only TEXT`: run just the rows whose name contains `TEXT` (for a
+/// profiler such as callgrind; the report then has no ratio to trust).
+static ONLY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Warm-up with full checks, then `reps` timed runs round-robin.
-fn measure<S>(entries: &mut [Entry<'_, S>], shared: &mut S, reps: usize) {
+fn measure<S>(entries: &mut Vec<Entry<'_, S>>, shared: &mut S, reps: usize) {
+    if let Some(only) = ONLY.get() {
+        entries.retain(|e| e.name.contains(only.as_str()));
+    }
     for e in entries.iter_mut() {
         black_box((e.run)(true, shared));
     }
@@ -580,7 +587,7 @@ fn machine() -> String {
     s
 }
 
-/// `cargo bench -p rfc6455-benches [-- WORKLOAD... --reps N]`.
+/// `cargo bench -p rfc6455-benches [-- WORKLOAD... --reps N --only NAME]`.
 pub fn main() {
     let mut reps = 11;
     let mut chosen = Vec::new();
@@ -592,6 +599,10 @@ pub fn main() {
                     .next()
                     .and_then(|n| n.parse().ok())
                     .expect("--reps takes a number");
+            }
+            "--only" => {
+                let only = args.next().expect("--only takes a name");
+                ONLY.set(only).expect("--only is given once");
             }
             a if a.starts_with("--") => {} // cargo bench passes --bench
             a => chosen.push(a.to_uppercase()),

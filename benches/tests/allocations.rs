@@ -3,7 +3,7 @@
 //! send make zero allocations per message, for messages of 0, 125, 126,
 //! 64 KiB, 1 MiB and 16 MiB; whole-message delivery through
 //! `MessageAssembler` makes at most one per message once warmed up (its
-//! buffer is reused).
+//! buffer is reused), and `MessageReader` none once its buffer has grown.
 //!
 //! All input is built before counting starts; the transport copies at most
 //! 64 KiB per read into a buffer allocated beforehand, as in the benchmark.
@@ -12,7 +12,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use rfc6455::{Config, Connection, Event, Message, MessageAssembler, MessageKind, Opcode};
+use rfc6455::{
+    Config, Connection, Event, Incoming, Message, MessageAssembler, MessageKind, MessageReader,
+    Opcode,
+};
 use rfc6455_benches::spec::{
     encode_frame, mixed_text, opcode, ByteStream, XorShift64, MASK_SEED, PAYLOAD_SEED,
 };
@@ -264,6 +267,60 @@ fn assembled_receive_makes_at_most_one_allocation_per_message_in_steady_state() 
                 *n <= 1,
                 "{size}-byte message {j}: {n} allocations (at most 1 in steady state)"
             );
+        }
+        i += repeats(size);
+    }
+}
+
+#[test]
+fn message_reader_makes_no_allocation_in_steady_state() {
+    let (input, expected, pings) = client_input();
+    let mut tx = [0u8; 262];
+    let mut conn = Connection::server(config());
+    let mut reader = MessageReader::new();
+    let mut pos = 0;
+    let mut pongs = 0;
+    // Per message: (kind, len, first, last) and the allocations made while
+    // it was being received.
+    let mut got: Vec<((MessageKind, usize, u8, u8), u64)> = Vec::with_capacity(expected.len());
+    let mut mark = allocations();
+    loop {
+        let n = read_into(&input, &mut pos, reader.read_buf());
+        if n == 0 {
+            break;
+        }
+        reader.filled(n);
+        while let Some(incoming) = reader.next(&mut conn).expect("valid input") {
+            match incoming {
+                Incoming::Message(message) => {
+                    let bytes = message.as_bytes();
+                    let record = (
+                        message.kind(),
+                        bytes.len(),
+                        bytes.first().copied().unwrap_or(0),
+                        bytes.last().copied().unwrap_or(0),
+                    );
+                    let now = allocations();
+                    got.push((record, now - mark));
+                    mark = now;
+                }
+                Incoming::Ping(_) => {
+                    let len = conn.poll_transmit(&mut tx).expect("262 bytes suffice");
+                    assert_eq!(&tx[..len], b"\x8a\x04ping");
+                    pongs += 1;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    let records: Vec<_> = got.iter().map(|(r, _)| *r).collect();
+    assert_eq!(records, expected, "every message, in order");
+    assert_eq!(pongs, pings, "one pong per ping");
+    // The first message of each size may grow the buffer; the rest reuse it.
+    let mut i = 0;
+    for &size in &SIZES {
+        for (j, (_, n)) in got[i..i + repeats(size)].iter().enumerate().skip(1) {
+            assert_eq!(*n, 0, "{size}-byte message {j}: {n} allocations");
         }
         i += repeats(size);
     }

@@ -2,6 +2,8 @@
 //! collect normalised events, and pair a client with a server in memory.
 #![allow(dead_code)] // each test binary uses a different part of it
 
+pub mod wire;
+
 use rfc6455::{Connection, Event, MaskKeySource, MessageKind, ProtocolError};
 
 /// A deterministic key source: keys from a counter, never all zero.

@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    Config, Connection, Event, HandshakeAccept, HeadStatus, Message, MessageAssembler,
-    MessageChunk, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    Config, Connection, Event, HandshakeAccept, HeadStatus, Incoming, Message, MessageChunk,
+    MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 use crate::record::{ChunkTally, Delivery, Responses};
@@ -23,14 +23,34 @@ fn config() -> Config {
     config
 }
 
-/// Whole messages through `MessageAssembler`.
+/// Whole messages through `MessageReader`: the transport reads straight
+/// into the reader's buffer, where each message is unmasked in place.
 pub fn decode(w: &DecodeWorkload, d: &mut Delivery, sink: &mut Vec<u8>) -> Duration {
-    let mut assembler = MessageAssembler::new();
-    drive(w, d, sink, |d, chunk| {
-        if let Some(message) = assembler.push(chunk) {
-            d.message(matches!(message, Message::Text(_)), message.as_bytes());
+    let start = Instant::now();
+    let mut conn = Connection::server(config());
+    let mut reader = MessageReader::new();
+    let mut tx = [0u8; 262];
+    let mut pos = 0;
+    let expected = w.messages.len();
+    while d.count() < expected {
+        let n = read_into(&w.input, &mut pos, reader.read_buf());
+        assert!(n > 0, "input ended early");
+        reader.filled(n);
+        while let Some(incoming) = reader.next(&mut conn).expect("protocol error") {
+            match incoming {
+                Incoming::Message(message) => {
+                    d.message(matches!(message, Message::Text(_)), message.as_bytes())
+                }
+                Incoming::Ping(_) => {
+                    d.pings += 1;
+                    let len = conn.poll_transmit(&mut tx).expect("262 bytes suffice");
+                    sink.extend_from_slice(&tx[..len]);
+                }
+                other => panic!("unexpected event {other:?}"),
+            }
         }
-    })
+    }
+    start.elapsed()
 }
 
 /// Chunks as they arrive, never holding a whole message (informational:
@@ -43,10 +63,10 @@ pub fn decode_streaming(w: &DecodeWorkload, d: &mut Delivery, sink: &mut Vec<u8>
     })
 }
 
-/// The run loop both decode modes share: transport reads into one buffer,
-/// `receive` until consumed, `poll_transmit` after every call; each message
-/// chunk goes to `on_chunk`. Returns the time from constructing the
-/// connection to the last expected message.
+/// The plain run loop: transport reads into one buffer, `receive` until
+/// consumed, `poll_transmit` after every call; each message chunk goes to
+/// `on_chunk`. Returns the time from constructing the connection to the
+/// last expected message.
 fn drive(
     w: &DecodeWorkload,
     d: &mut Delivery,

@@ -1,0 +1,392 @@
+//! Whole-message reading (behind `alloc`) with the fewest copies: the
+//! transport reads straight into the reader's buffer, the connection
+//! unmasks there in place, and a message that arrives in one frame is
+//! handed back where it lies. Fragments are moved down over the headers
+//! between them, once.
+//!
+//! The buffer grows with the largest message (which the connection's
+//! `max_message_size` bounds) plus one read, and is compacted only at
+//! moments when little is live in it.
+
+use alloc::vec::Vec;
+
+use crate::{
+    CloseFrame, Connection, ControlPayload, Event, MaskKeySource, Message, MessageKind,
+    ProtocolError,
+};
+
+/// What [`MessageReader::next`] hands back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Incoming<'r> {
+    /// A whole text or binary message, borrowed from the reader's buffer
+    /// until the next call.
+    Message(Message<'r>),
+    /// A Ping. With `auto_pong` on, its Pong is already queued.
+    Ping(ControlPayload),
+    /// A Pong.
+    Pong(ControlPayload),
+    /// The peer's Close. With `auto_close_reply` on, the answering Close is
+    /// already queued.
+    Close(CloseFrame),
+}
+
+/// The default least room offered to each read: 64 KiB.
+pub const DEFAULT_READ_SIZE: usize = 64 * 1024;
+
+/// A read buffer that is also the message buffer, for one connection.
+///
+/// The loop: read from the transport into [`read_buf`](Self::read_buf),
+/// report the count with [`filled`](Self::filled), then call
+/// [`next`](Self::next) until it returns `None`, handling each message and
+/// draining `poll_transmit` as usual. Bytes that followed the handshake go
+/// in first, through [`push`](Self::push).
+///
+/// A message that arrives in a single frame is never copied after the
+/// transport's read; a fragmented one is moved down once, over the headers
+/// and control frames between its fragments. Steady-state reading does not
+/// allocate: the buffer keeps the size of the largest message seen.
+///
+/// ```
+/// use rfc6455::{Config, Connection, Incoming, Message, MessageReader};
+///
+/// let mut server = Connection::server(Config::default());
+/// let mut reader = MessageReader::new();
+/// // "Hel" + "lo" (RFC 6455 §5.7), masked with a zero key, a Ping between.
+/// let wire = [
+///     0x01, 0x83, 0, 0, 0, 0, b'H', b'e', b'l', // first fragment
+///     0x89, 0x80, 0, 0, 0, 0, // an empty Ping
+///     0x80, 0x82, 0, 0, 0, 0, b'l', b'o', // final fragment
+/// ];
+/// let room = reader.read_buf(); // a socket would read into this
+/// room[..wire.len()].copy_from_slice(&wire);
+/// reader.filled(wire.len());
+///
+/// assert!(matches!(reader.next(&mut server), Ok(Some(Incoming::Ping(_)))));
+/// match reader.next(&mut server) {
+///     Ok(Some(Incoming::Message(Message::Text(text)))) => assert_eq!(text, "Hello"),
+///     other => panic!("{other:?}"),
+/// }
+/// assert_eq!(reader.next(&mut server), Ok(None)); // read more
+/// ```
+#[derive(Debug, Clone)]
+pub struct MessageReader {
+    /// Zero-filled once; `buf.len()` is the capacity in use.
+    buf: Vec<u8>,
+    /// The end of the bytes read in.
+    filled: usize,
+    /// The end of the bytes given to the connection.
+    parsed: usize,
+    /// The message in progress (or just delivered) is `buf[start..end]`.
+    start: usize,
+    end: usize,
+    kind: Option<MessageKind>,
+    /// The last call handed back a message, which the next call discards.
+    delivered: bool,
+    read_size: usize,
+}
+
+impl Default for MessageReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MessageReader {
+    /// A reader offering at least 64 KiB to each read. Allocates nothing
+    /// until the first read.
+    pub const fn new() -> Self {
+        Self::with_read_size(DEFAULT_READ_SIZE)
+    }
+
+    /// A reader offering at least `read_size` bytes (1 or more) to each read.
+    pub const fn with_read_size(read_size: usize) -> Self {
+        Self {
+            buf: Vec::new(),
+            filled: 0,
+            parsed: 0,
+            start: 0,
+            end: 0,
+            kind: None,
+            delivered: false,
+            read_size: if read_size == 0 { 1 } else { read_size },
+        }
+    }
+
+    /// The room to read into: at least the read size, and all the free
+    /// space at the end of the buffer. Report what was written with
+    /// [`filled`](Self::filled).
+    pub fn read_buf(&mut self) -> &mut [u8] {
+        self.discard_delivered();
+        if self.buf.len() - self.filled < self.read_size {
+            self.make_room(self.read_size);
+        }
+        &mut self.buf[self.filled..]
+    }
+
+    /// Records that the transport wrote `n` bytes at the front of the last
+    /// [`read_buf`](Self::read_buf).
+    ///
+    /// # Panics
+    /// If `n` is more than that slice's length (a bug in the caller).
+    pub fn filled(&mut self, n: usize) {
+        assert!(
+            n <= self.buf.len() - self.filled,
+            "more bytes than the room"
+        );
+        self.filled += n;
+    }
+
+    /// Copies `bytes` in, as if read: the bytes that followed the opening
+    /// handshake, or input from a transport that hands out its own buffers.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.discard_delivered();
+        if self.buf.len() - self.filled < bytes.len() {
+            self.make_room(bytes.len());
+        }
+        self.buf[self.filled..self.filled + bytes.len()].copy_from_slice(bytes);
+        self.filled += bytes.len();
+    }
+
+    /// How many bytes were read in but not yet given to the connection.
+    pub fn buffered(&self) -> usize {
+        self.filled - self.parsed
+    }
+
+    /// The bytes of the message in progress received so far.
+    pub fn pending(&self) -> &[u8] {
+        if self.delivered {
+            &[]
+        } else {
+            &self.buf[self.start..self.end]
+        }
+    }
+
+    /// The buffer's size in bytes: the memory this reader holds.
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Frees memory beyond what the bytes in flight and one read need, for
+    /// example after an unusually large message.
+    pub fn shrink(&mut self) {
+        self.discard_delivered();
+        self.compact();
+        let keep = self.filled + self.read_size;
+        if self.buf.len() > keep {
+            self.buf.truncate(keep);
+            self.buf.shrink_to_fit();
+        }
+    }
+
+    /// Feeds the buffered bytes to `conn` until a message or a control
+    /// frame is complete; `None` when more input is needed.
+    ///
+    /// Use one reader per connection. The message borrows the reader until
+    /// the next call. After an error the connection has failed (its Close
+    /// is queued): stop reading.
+    pub fn next<K: MaskKeySource>(
+        &mut self,
+        conn: &mut Connection<K>,
+    ) -> Result<Option<Incoming<'_>>, ProtocolError> {
+        self.discard_delivered();
+        while self.parsed < self.filled {
+            let received = conn.receive(&mut self.buf[self.parsed..self.filled])?;
+            let consumed = received.consumed;
+            let chunk = match received.event {
+                None if consumed == 0 => break,
+                None => {
+                    self.parsed += consumed;
+                    continue;
+                }
+                Some(Event::Message(chunk)) => chunk,
+                Some(Event::Ping(payload)) => {
+                    self.parsed += consumed;
+                    return Ok(Some(Incoming::Ping(payload)));
+                }
+                Some(Event::Pong(payload)) => {
+                    self.parsed += consumed;
+                    return Ok(Some(Incoming::Pong(payload)));
+                }
+                Some(Event::Close(frame)) => {
+                    self.parsed += consumed;
+                    return Ok(Some(Incoming::Close(frame)));
+                }
+            };
+            // A data chunk is the tail of the bytes it consumed.
+            let (len, kind) = (chunk.payload.len(), chunk.kind);
+            let (message_start, message_end) = (chunk.message_start, chunk.message_end);
+            let at = self.parsed + consumed - len;
+            self.parsed += consumed;
+            self.take_chunk(at, len, kind, message_start);
+            if message_start && !message_end {
+                self.place_message(conn.incoming_frame_remaining());
+            }
+            if message_end {
+                self.delivered = true;
+                // The connection validated text already; this only turns the
+                // bytes into `&str` without `unsafe`. It fails only if the
+                // reader was fed by two connections.
+                return match Message::new(kind, &self.buf[self.start..self.end]) {
+                    Some(message) => Ok(Some(Incoming::Message(message))),
+                    None => Err(ProtocolError::InvalidUtf8),
+                };
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds the chunk at `buf[at..at + len]` to the message in progress.
+    fn take_chunk(&mut self, at: usize, len: usize, kind: MessageKind, message_start: bool) {
+        if message_start || self.kind != Some(kind) {
+            self.kind = Some(kind);
+            self.start = at;
+            self.end = at + len;
+        } else if at == self.end {
+            self.end += len;
+        } else {
+            // Close the gap left by a header or a control frame.
+            self.buf.copy_within(at..at + len, self.end);
+            self.end += len;
+        }
+    }
+
+    /// A long message has just started: if its first frame would not fit
+    /// where it starts, move it to the front now, while little of it has
+    /// arrived, rather than later.
+    fn place_message(&mut self, frame_remaining: u64) {
+        let needed = u64::try_from(self.filled).unwrap_or(u64::MAX);
+        let fits = needed.saturating_add(frame_remaining) <= self.buf.len() as u64;
+        if !fits && self.start > 0 {
+            self.compact();
+        }
+    }
+
+    /// Forgets the message handed back by the previous call.
+    fn discard_delivered(&mut self) {
+        if self.delivered {
+            self.delivered = false;
+            self.kind = None;
+            self.start = self.parsed;
+            self.end = self.parsed;
+        }
+    }
+
+    /// Makes `room` bytes free at the end: compacts when that is enough and
+    /// cheap, grows (at least doubling) otherwise.
+    fn make_room(&mut self, room: usize) {
+        let live_from = self.live_from();
+        let live = self.filled - live_from;
+        if live_from > 0 && live + room <= self.buf.len() {
+            self.compact();
+            return;
+        }
+        self.compact();
+        let wanted = (live + room).max(self.buf.len().saturating_mul(2));
+        self.buf.resize(wanted, 0);
+    }
+
+    /// Where the bytes still needed begin: the message in progress, or the
+    /// unparsed input.
+    fn live_from(&self) -> usize {
+        if self.kind.is_some() {
+            self.start
+        } else {
+            self.parsed
+        }
+    }
+
+    /// Moves the live bytes to the front of the buffer.
+    fn compact(&mut self) {
+        let from = self.live_from();
+        if from == 0 {
+            return;
+        }
+        self.buf.copy_within(from..self.filled, 0);
+        self.filled -= from;
+        self.parsed -= from;
+        self.start = self.start.saturating_sub(from);
+        self.end = self.end.saturating_sub(from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use alloc::vec;
+
+    /// A masked client frame with a zero key (the payload stays as is).
+    fn frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+        assert!(payload.len() < 126);
+        let mut out = vec![
+            u8::from(fin) << 7 | opcode,
+            0x80 | payload.len() as u8,
+            0,
+            0,
+            0,
+            0,
+        ];
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn single_frame_messages_are_not_moved() {
+        let mut conn = Connection::server(Config::default());
+        let mut reader = MessageReader::with_read_size(64);
+        let mut wire = frame(true, 2, b"abc");
+        wire.extend(frame(true, 1, b"de"));
+        reader.push(&wire);
+        let base = reader.buf.as_ptr() as usize;
+        match reader.next(&mut conn) {
+            Ok(Some(Incoming::Message(Message::Binary(bytes)))) => {
+                assert_eq!(bytes, b"abc");
+                assert_eq!(
+                    bytes.as_ptr() as usize - base,
+                    6,
+                    "in place, after the header"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match reader.next(&mut conn) {
+            Ok(Some(Incoming::Message(Message::Text(text)))) => {
+                assert_eq!(text, "de");
+                assert_eq!(text.as_ptr() as usize - base, 15);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(reader.next(&mut conn), Ok(None));
+        assert_eq!(reader.buffered(), 0);
+    }
+
+    #[test]
+    fn a_frame_split_across_reads_stays_whole() {
+        let mut conn = Connection::server(Config::default());
+        let mut reader = MessageReader::with_read_size(4);
+        let payload: Vec<u8> = (0..100).collect();
+        let wire = frame(true, 2, &payload);
+        let mut got = None;
+        for piece in wire.chunks(3) {
+            reader.push(piece);
+            if let Some(Incoming::Message(message)) = reader.next(&mut conn).unwrap() {
+                got = Some(message.as_bytes().to_vec());
+            }
+        }
+        assert_eq!(got.as_deref(), Some(&payload[..]));
+        assert!(
+            reader.capacity() <= 2 * (wire.len() + 4),
+            "{}",
+            reader.capacity()
+        );
+    }
+
+    #[test]
+    fn errors_are_the_connections() {
+        let mut conn = Connection::server(Config::default());
+        let mut reader = MessageReader::new();
+        reader.push(&frame(true, 1, &[0xC0]));
+        assert_eq!(reader.next(&mut conn), Err(ProtocolError::InvalidUtf8));
+    }
+}
