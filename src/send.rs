@@ -31,6 +31,9 @@ pub(crate) fn write_frame(
     mask: Option<[u8; 4]>,
     out: &mut [u8],
 ) -> Result<usize, BufferTooSmall> {
+    if payload.len() <= 125 {
+        return write_short_frame(opcode, fin, payload, mask, out);
+    }
     let header = FrameHeader {
         fin,
         rsv: 0,
@@ -46,6 +49,35 @@ pub(crate) fn write_frame(
     let body = &mut out[header_len..end];
     match mask {
         Some(key) => copy_masked(payload, body, key),
+        None => body.copy_from_slice(payload),
+    }
+    Ok(end)
+}
+
+/// [`write_frame`] for a payload of at most 125 bytes, whose header is 2
+/// bytes plus the key: written inline, without the general encoder.
+#[inline(always)]
+fn write_short_frame(
+    opcode: Opcode,
+    fin: bool,
+    payload: &[u8],
+    mask: Option<[u8; 4]>,
+    out: &mut [u8],
+) -> Result<usize, BufferTooSmall> {
+    let header_len = if mask.is_some() { 6 } else { 2 };
+    let end = header_len + payload.len();
+    let Some(frame) = out.get_mut(..end) else {
+        return Err(BufferTooSmall { required: end });
+    };
+    let (header, body) = frame.split_at_mut(header_len);
+    header[0] = (u8::from(fin) << 7) | opcode.as_u8();
+    header[1] = payload.len() as u8;
+    match mask {
+        Some(key) => {
+            header[1] |= 0x80;
+            header[2..].copy_from_slice(&key);
+            copy_masked(payload, body, key);
+        }
         None => body.copy_from_slice(payload),
     }
     Ok(end)
