@@ -7,7 +7,7 @@
 use core::fmt;
 
 use crate::frame::MAX_CONTROL_PAYLOAD;
-use crate::ProtocolError;
+use crate::{ProtocolError, UsageError};
 
 /// The longest close reason: a control payload less the 2-byte code.
 pub const MAX_CLOSE_REASON: usize = MAX_CONTROL_PAYLOAD - 2;
@@ -103,5 +103,31 @@ pub(crate) fn parse_close_payload(
                 core::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidCloseReason)?;
             Ok((Some(code), reason))
         }
+    }
+}
+
+/// Checks a Close the application means to send, as
+/// [`Connection::send_close`](crate::Connection::send_close) does: a code
+/// an endpoint may send (1000–1003, 1007–1014, 3000–4999), a reason of at
+/// most 123 bytes, and no reason without a code.
+///
+/// Useful to refuse bad input before a connection is at hand:
+///
+/// ```
+/// use rfc6455::{check_close, CloseCode, UsageError};
+///
+/// assert_eq!(check_close(Some(CloseCode(4000)), "bye"), Ok(()));
+/// assert_eq!(check_close(Some(CloseCode(1006)), ""), Err(UsageError::InvalidCloseCode(1006)));
+/// assert_eq!(check_close(None, "why"), Err(UsageError::InvalidCloseCode(1005)));
+/// ```
+pub fn check_close(code: Option<CloseCode>, reason: &str) -> Result<(), UsageError> {
+    match code {
+        Some(code) if !code.is_valid_on_wire() => Err(UsageError::InvalidCloseCode(code.0)),
+        Some(_) if reason.len() > MAX_CLOSE_REASON => {
+            Err(UsageError::CloseReasonTooLong)
+        }
+        // A reason needs a code in front of it (§5.5.1).
+        None if !reason.is_empty() => Err(UsageError::InvalidCloseCode(CloseCode::NO_STATUS.0)),
+        _ => Ok(()),
     }
 }

@@ -2,7 +2,7 @@
 //! decoder (`recv`), the encoder (`send`) and the rules (`rules`) together,
 //! and documents the call loop.
 
-use crate::close::parse_close_payload;
+use crate::close::{check_close, parse_close_payload};
 use crate::frame::{FrameHeader, Opcode};
 use crate::recv::{Decoded, Receiver};
 use crate::rules::{self, FrameInMessage, Lifecycle};
@@ -328,7 +328,7 @@ impl<K: MaskKeySource> Connection<K> {
         reason: &str,
         out: &mut [u8],
     ) -> Result<usize, SendError> {
-        send::check_close(code, reason)?;
+        check_close(code, reason)?;
         let payload = send::close_payload(code, reason.as_bytes());
         self.send(Opcode::Close, true, &payload, false, out)
     }
@@ -353,7 +353,7 @@ impl<K: MaskKeySource> Connection<K> {
                 ProtocolError::InvalidCloseCode(code) => UsageError::InvalidCloseCode(code),
                 _ => UsageError::InvalidCloseCode(0),
             })?;
-            send::check_close(code, reason)?;
+            check_close(code, reason)?;
         }
         self.send(opcode, fin, payload, false, out)
     }

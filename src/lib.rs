@@ -121,7 +121,7 @@ mod rules;
 mod send;
 mod utf8;
 
-pub use close::{CloseCode, MAX_CLOSE_REASON};
+pub use close::{check_close, CloseCode, MAX_CLOSE_REASON};
 pub use config::{Config, Role};
 pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
 pub use error::{BufferTooSmall, ProtocolError, SendError, UsageError};

@@ -7,7 +7,7 @@
 
 use crate::frame::{FrameHeader, Opcode};
 use crate::mask::copy_masked;
-use crate::{BufferTooSmall, CloseCode, ControlPayload, MessageKind, UsageError, Utf8Validator};
+use crate::{BufferTooSmall, CloseCode, ControlPayload, MessageKind, Utf8Validator};
 
 /// The number of bytes a frame takes on the wire.
 pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {
@@ -170,18 +170,4 @@ pub(crate) fn close_payload(code: Option<CloseCode>, reason: &[u8]) -> ControlPa
     let reason = &reason[..reason.len().min(123)];
     bytes[2..2 + reason.len()].copy_from_slice(reason);
     ControlPayload::copy_from(&bytes[..2 + reason.len()])
-}
-
-/// Checks a close the application sends: a code allowed on the wire, and a
-/// reason that fits and comes with a code.
-pub(crate) fn check_close(code: Option<CloseCode>, reason: &str) -> Result<(), UsageError> {
-    match code {
-        Some(code) if !code.is_valid_on_wire() => Err(UsageError::InvalidCloseCode(code.0)),
-        Some(_) if reason.len() > crate::close::MAX_CLOSE_REASON => {
-            Err(UsageError::CloseReasonTooLong)
-        }
-        // A reason needs a code in front of it (§5.5.1).
-        None if !reason.is_empty() => Err(UsageError::InvalidCloseCode(CloseCode::NO_STATUS.0)),
-        _ => Ok(()),
-    }
 }

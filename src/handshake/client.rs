@@ -97,7 +97,7 @@ impl<'a> ClientRequest<'a> {
         nonce: &[u8; 16],
         out: &mut [u8],
     ) -> Result<ClientHandshake<'a>, HandshakeWriteError> {
-        self.check()?;
+        self.validate()?;
         let key = encode_nonce(nonce);
         let request_len = write_into(
             &RequestText {
@@ -115,7 +115,11 @@ impl<'a> ClientRequest<'a> {
         })
     }
 
-    fn check(&self) -> Result<(), HandshakeWriteError> {
+    /// Checks what [`write`](Self::write) checks, without writing: a
+    /// visible host, a target starting with `/`, header-safe Origin and
+    /// extra headers, unique token subprotocols and well-formed extension
+    /// offers. Lets an application refuse bad input up front.
+    pub fn validate(&self) -> Result<(), HandshakeWriteError> {
         let visible = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
         if self.host.is_empty() || !visible(self.host) {
             return Err(HandshakeWriteError::InvalidHost);
