@@ -123,9 +123,7 @@ pub(crate) fn parse_close_payload(
 pub fn check_close(code: Option<CloseCode>, reason: &str) -> Result<(), UsageError> {
     match code {
         Some(code) if !code.is_valid_on_wire() => Err(UsageError::InvalidCloseCode(code.0)),
-        Some(_) if reason.len() > MAX_CLOSE_REASON => {
-            Err(UsageError::CloseReasonTooLong)
-        }
+        Some(_) if reason.len() > MAX_CLOSE_REASON => Err(UsageError::CloseReasonTooLong),
         // A reason needs a code in front of it (§5.5.1).
         None if !reason.is_empty() => Err(UsageError::InvalidCloseCode(CloseCode::NO_STATUS.0)),
         _ => Ok(()),
