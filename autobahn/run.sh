@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Run the Autobahn testsuite against rfc6455's examples and check the results.
 #
-#   server role: wstest -m fuzzingclient tests examples/echo_server      (127.0.0.1:9001)
+#   server role: wstest -m fuzzingclient tests two agents in one run:
+#                examples/echo_server (blocking, agent rfc6455, 127.0.0.1:9001) and
+#                examples/tokio_echo (tokio, agent rfc6455-tokio, 127.0.0.1:9003)
 #   client role: wstest -m fuzzingserver (127.0.0.1:9002) tests examples/autobahn_client
 #
 # Usage: bash autobahn/run.sh [options]
 #   --server-only          run only the server role
 #   --client-only          run only the client role
-#   --server-bin PATH      server binary to test, run as `PATH 127.0.0.1:9001`
-#                          (env AUTOBAHN_SERVER_BIN; default: our echo_server example)
+#   --server-bin PATH      server binary to test alone, run as `PATH 127.0.0.1:9001`
+#                          (env AUTOBAHN_SERVER_BIN; default: our two example servers)
 #   --server-agent NAME    agent name of that server in the reports
 #                          (env AUTOBAHN_SERVER_AGENT; default rfc6455)
 #   --client-bin PATH      client binary to test, run as `PATH ws://127.0.0.1:9002 AGENT`
@@ -35,6 +37,8 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 
 DEFAULT_AGENT=rfc6455
 SERVER_PORT=9001   # must match fuzzingclient.json
+TOKIO_PORT=9003    # the second agent in fuzzingclient.json
+TOKIO_AGENT=rfc6455-tokio
 CLIENT_PORT=9002   # must match fuzzingserver.json
 SERVER_BIN="${AUTOBAHN_SERVER_BIN:-}"
 SERVER_AGENT="${AUTOBAHN_SERVER_AGENT:-$DEFAULT_AGENT}"
@@ -72,6 +76,7 @@ done
 
 # --- processes: every one we start is recorded here and stopped on exit ----
 SERVER_PID=""
+TOKIO_PID=""
 WSTEST_PID=""
 CLIENT_PID=""
 
@@ -90,6 +95,7 @@ cleanup() {
     stop_pid "$CLIENT_PID"
     stop_pid "$WSTEST_PID"
     stop_pid "$SERVER_PID"
+    stop_pid "$TOKIO_PID"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -144,7 +150,7 @@ wait_bounded() {   # wait_bounded PID SECONDS: as wait_pid, but stop it after SE
 # is; another agent gets a copy with its own outdir (and server entry).
 spec_for() {
     local template="$1" outdir="$2" agent="$3"
-    if [ "$agent" = "$DEFAULT_AGENT" ]; then
+    if [ "$agent" = "$DEFAULT_AGENT" ] && { [ "$template" != fuzzingclient.json ] || [ -z "$CUSTOM_SERVER" ]; }; then
         echo "$template"
         return
     fi
@@ -178,13 +184,15 @@ if [ ! -x "$WSTEST" ]; then
 fi
 
 EXAMPLES=()
-[ "$RUN_SERVER" = 0 ] || [ -n "$SERVER_BIN" ] || EXAMPLES+=(--example echo_server)
+CUSTOM_SERVER="$SERVER_BIN"
+[ "$RUN_SERVER" = 0 ] || [ -n "$SERVER_BIN" ] || EXAMPLES+=(--example echo_server --example tokio_echo)
 [ "$RUN_CLIENT" = 0 ] || [ -n "$CLIENT_BIN" ] || EXAMPLES+=(--example autobahn_client)
 if [ "$BUILD" = 1 ] && [ ${#EXAMPLES[@]} -gt 0 ]; then
     log "cargo build --release ${EXAMPLES[*]}"
     (cd "$ROOT" && cargo build --release "${EXAMPLES[@]}")
 fi
 SERVER_BIN="${SERVER_BIN:-$TARGET/release/examples/echo_server}"
+TOKIO_BIN="$TARGET/release/examples/tokio_echo"
 CLIENT_BIN="${CLIENT_BIN:-$TARGET/release/examples/autobahn_client}"
 
 REPORT_DIRS=()
@@ -203,6 +211,14 @@ run_server_role() {
     "$SERVER_BIN" "127.0.0.1:$SERVER_PORT" >"$logfile" 2>&1 &
     SERVER_PID=$!
     wait_for_port "$SERVER_PORT" "$SERVER_PID" 30 "$logfile"
+    if [ -z "$CUSTOM_SERVER" ]; then
+        [ -x "$TOKIO_BIN" ] || die "server binary not found: $TOKIO_BIN"
+        require_free_port "$TOKIO_PORT"
+        log "server role: starting $TOKIO_BIN 127.0.0.1:$TOKIO_PORT (agent $TOKIO_AGENT)"
+        "$TOKIO_BIN" "127.0.0.1:$TOKIO_PORT" >"$LOGS/server-$TOKIO_AGENT.log" 2>&1 &
+        TOKIO_PID=$!
+        wait_for_port "$TOKIO_PORT" "$TOKIO_PID" 30 "$LOGS/server-$TOKIO_AGENT.log"
+    fi
 
     log "server role: wstest -m fuzzingclient -s $spec (log: $LOGS/wstest-fuzzingclient.log)"
     "$WSTEST" -m fuzzingclient -s "$spec" >"$LOGS/wstest-fuzzingclient.log" 2>&1 &
@@ -218,8 +234,15 @@ run_server_role() {
     fi
     stop_pid "$SERVER_PID"
     SERVER_PID=""
-    log "server role: done in $((SECONDS - start)) s"
     REPORT_DIRS+=("$outdir=$SERVER_AGENT")
+    if [ -n "$TOKIO_PID" ]; then
+        kill -0 "$TOKIO_PID" 2>/dev/null \
+            || log "server role: $TOKIO_AGENT exited during the run; log: $LOGS/server-$TOKIO_AGENT.log"
+        stop_pid "$TOKIO_PID"
+        TOKIO_PID=""
+        REPORT_DIRS+=("$outdir=$TOKIO_AGENT")
+    fi
+    log "server role: done in $((SECONDS - start)) s"
 }
 
 # --- (d) client role: wstest is the server ----------------------------------

@@ -423,7 +423,12 @@ impl<K: MaskKeySource> Connection<K> {
 
     /// Accounts for the next piece of a started frame's payload and, for a
     /// client, masks it in place. Write `chunk` to the transport after this.
+    /// An empty chunk is always accepted and changes nothing, so the payload
+    /// of an empty frame may be "written" like any other.
     pub fn frame_payload(&mut self, chunk: &mut [u8]) -> Result<(), UsageError> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
         let (owed, utf8) = self.check_owed(chunk)?;
         if let Some(key) = owed.mask {
             apply_mask(chunk, key, usize::from(owed.offset));
@@ -434,10 +439,14 @@ impl<K: MaskKeySource> Connection<K> {
 
     /// Accounts for the next piece of a started frame's payload, sent as
     /// it is. Servers only: a client must mask with
-    /// [`frame_payload`](Self::frame_payload).
+    /// [`frame_payload`](Self::frame_payload). An empty chunk is accepted
+    /// and changes nothing.
     pub fn payload_written(&mut self, chunk: &[u8]) -> Result<(), UsageError> {
         if self.role == Role::Client {
             return Err(UsageError::MaskRequired);
+        }
+        if chunk.is_empty() {
+            return Ok(());
         }
         let (owed, utf8) = self.check_owed(chunk)?;
         self.advance_owed(owed, chunk.len(), utf8);

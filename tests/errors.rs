@@ -381,6 +381,8 @@ fn start_frame_streams_payload_from_caller_memory() {
         client.frame_payload(&mut [0]),
         Err(UsageError::PayloadOverrun)
     );
+    // An empty chunk accounts for nothing, owed or not.
+    assert_eq!(client.frame_payload(&mut []), Ok(()));
     wire.extend_from_slice(&payload);
     let got = feed(&mut Connection::server(Config::default()), &wire, &[3]);
     assert_eq!(
