@@ -4,14 +4,15 @@
 //! on the engine that picks a subprotocol, breaks the protocol or hangs up:
 //! everything over loopback TCP, every wait bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Once;
+use std::process::ChildStdin;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+use common::examples::{ExampleServer, Process};
 
 use rfc6455::{
     Config, Connection, Event, HandshakeAccept, HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER,
@@ -25,7 +26,7 @@ const EXIT_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[test]
 fn piped_script_runs_to_the_end() {
-    let echo = EchoServer::start();
+    let echo = ExampleServer::start("echo_server", "echo server listening on ws://");
     let mut client = Client::start();
     // The whole script at once, then end of input: the way a shell pipe
     // feeds it. Commands for connection 1 wait for its handshake.
@@ -79,7 +80,7 @@ fn piped_script_runs_to_the_end() {
 
 #[test]
 fn step_by_step_session_with_failures() {
-    let echo = EchoServer::start();
+    let echo = ExampleServer::start("echo_server", "echo server listening on ws://");
     let rejecting = RejectingServer::start();
     let refused = refused_port();
     let mut client = Client::start();
@@ -208,7 +209,7 @@ fn step_by_step_session_with_failures() {
 
 #[test]
 fn two_connections_at_once() {
-    let echo = EchoServer::start();
+    let echo = ExampleServer::start("echo_server", "echo server listening on ws://");
     let mut client = Client::start();
     client.send(&format!("connect ws://{}/one", echo.address));
     client.send(&format!("connect ws://{}/two", echo.address));
@@ -313,95 +314,6 @@ fn server_failures_are_reported() {
     client.send("quit");
     assert_eq!(client.finish(), Vec::<String>::new());
     server.join();
-}
-
-/// The path of an example binary, built first if need be.
-fn example(name: &str) -> PathBuf {
-    // This test runs as <target>/<profile>/deps/example_client-<hash>.
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("profile dir");
-    static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        // `cargo test` builds the examples itself, but not when the run is
-        // narrowed with `--test example_client`.
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "--example", "client", "--example", "echo_server"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if let Some(target_dir) = profile_dir.parent() {
-            cargo.arg("--target-dir").arg(target_dir);
-        }
-        if profile_dir.ends_with("release") {
-            cargo.arg("--release");
-        }
-        let status = cargo.status().expect("run cargo build");
-        assert!(status.success(), "building the examples failed");
-    });
-    profile_dir.join("examples").join(name)
-}
-
-/// A child process whose stdout lines are collected by a thread; killed on
-/// drop.
-struct Process {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Process {
-    fn spawn(name: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(example(name))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {name}: {e}"));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if sender.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        Self { child, lines }
-    }
-
-    /// The next stdout line, or `None` at end of output.
-    fn next_line(&self, deadline: Instant) -> Option<String> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.lines.recv_timeout(left) {
-            Ok(line) => Some(line),
-            Err(mpsc::RecvTimeoutError::Disconnected) => None,
-            Err(mpsc::RecvTimeoutError::Timeout) => panic!("no output within the time limit"),
-        }
-    }
-
-    /// Waits for the process to exit.
-    fn wait(&mut self, deadline: Instant) -> ExitStatus {
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the process did not exit in time"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The client example, driven line by line through a pipe.
@@ -527,29 +439,6 @@ impl Client {
         let rest = self.lines[self.seen..].to_vec();
         self.seen = self.lines.len();
         rest
-    }
-}
-
-/// The echo server example on a free loopback port.
-struct EchoServer {
-    address: SocketAddr,
-    _process: Process,
-}
-
-impl EchoServer {
-    fn start() -> Self {
-        let process = Process::spawn("echo_server", &["127.0.0.1:0"]);
-        let first = process
-            .next_line(Instant::now() + STEP_TIMEOUT)
-            .expect("the echo server's first line");
-        let address = first
-            .strip_prefix("echo server listening on ws://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
-        Self {
-            address,
-            _process: process,
-        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! collect normalised events, and pair a client with a server in memory.
 #![allow(dead_code)] // each test binary uses a different part of it
 
+pub mod examples;
 pub mod wire;
+pub mod ws_client;
 
 use rfc6455::{Connection, Event, MaskKeySource, MessageKind, ProtocolError};
 
