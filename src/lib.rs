@@ -71,9 +71,12 @@
 //! - `std` (default): implies `alloc`, and lets `simdutf8` choose its SIMD
 //!   code at run time. The error types implement `core::error::Error`
 //!   either way.
-//! - `alloc` (default, via `std`): [`MessageAssembler`], which delivers whole
-//!   messages with one reused buffer. Without it you get chunks only, which
-//!   is all an embedded target needs.
+//! - `alloc` (default, via `std`): whole messages. [`MessageReader`] owns
+//!   the read buffer (the socket reads into it, and a message that came in
+//!   one frame is handed back where it was unmasked); [`MessageAssembler`]
+//!   gathers chunks from a buffer of yours; [`PreparedMessage`] encodes a
+//!   server message once for many connections. Without `alloc` you get
+//!   chunks only, which is all an embedded target needs.
 //! - `simdutf8` (default): SIMD validation of the bulk of text chunks.
 //!   Without it a branch-free DFA validates everything; both fail at the
 //!   first invalid byte.
