@@ -3,6 +3,7 @@
 //! every size and kind come back unchanged, Pings are answered, protocol
 //! errors get their close code, the close handshake completes, and several
 //! connections are served at once.
+#![cfg(feature = "alloc")] // the test client reads whole messages
 
 mod common;
 

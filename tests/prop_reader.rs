@@ -2,6 +2,7 @@
 //! read in pieces of any size, comes out as the same messages and control
 //! frames, and the buffer stays within twice the largest message plus a
 //! read.
+#![cfg(feature = "alloc")]
 
 mod common;
 

@@ -4,6 +4,7 @@
 
 pub mod examples;
 pub mod wire;
+#[cfg(feature = "alloc")]
 pub mod ws_client;
 
 use rfc6455::{Connection, Event, MaskKeySource, MessageKind, ProtocolError};
