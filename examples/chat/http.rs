@@ -2,15 +2,16 @@
 //! route it (`GET /` is the page, `/ws` the WebSocket, anything else 404),
 //! and for `/ws` run the opening handshake with the auth policy.
 //!
-//! The engine's `ServerHandshake` parses WebSocket upgrade requests only,
-//! so the route is read first with `httparse` (the parser the engine uses
-//! inside), and `/ws` then goes through the engine's full validation.
+//! The head is parsed once (`ServerHandshake::receive_head`); only the
+//! `/ws` route goes through the engine's WebSocket checks
+//! (`RequestHead::into_websocket`), and the other routes are answered with
+//! `RequestHead::respond`.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use rfc6455::{HandshakeAccept, HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER};
+use rfc6455::{HandshakeAccept, HeadStatus, RequestHead, ServerHandshake, EMPTY_HTTP_HEADER};
 
 use super::auth::Policy;
 
@@ -22,6 +23,8 @@ pub const WS_PATH: &str = "/ws";
 const MAX_HEAD: usize = 8192;
 /// How long a client may take to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Room for any response but the page.
+const RESPONSE_ROOM: usize = 1024;
 
 /// A WebSocket handshake that was accepted.
 #[derive(Debug)]
@@ -37,46 +40,52 @@ pub struct Upgrade {
 /// connection should be closed) or left.
 pub fn serve_request(stream: &mut TcpStream, policy: &Policy) -> io::Result<Option<Upgrade>> {
     stream.set_read_timeout(Some(HEAD_TIMEOUT))?;
-    let mut head = vec![0u8; MAX_HEAD];
+    let mut input = vec![0u8; MAX_HEAD];
     let mut filled = 0;
     loop {
-        let n = stream.read(&mut head[filled..])?;
+        let n = stream.read(&mut input[filled..])?;
         if n == 0 {
             return Ok(None);
         }
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
-        let mut request = httparse::Request::new(&mut headers);
-        match request.parse(&head[..filled]) {
-            Ok(httparse::Status::Complete(_)) => {}
-            Ok(httparse::Status::Partial) if filled < head.len() => continue,
-            Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
-                return respond(stream, 431, "text/plain", b"request head too large\n");
+        let head = match ServerHandshake::new().receive_head(&input[..filled], &mut headers) {
+            Ok(HeadStatus::Complete(head)) => head,
+            Ok(HeadStatus::Partial) => continue, // the limit is the engine's: 431 beyond it
+            Err(error) => {
+                // 400 or 431, ready to send.
+                stream.write_all(error.response())?;
+                return Ok(None);
             }
-            Err(_) => return respond(stream, 400, "text/plain", b"malformed request\n"),
-        }
-        let target = request.path.unwrap_or("/");
-        let path = target.split_once('?').map_or(target, |(path, _)| path);
-        return match (path, request.method) {
-            (WS_PATH, _) => handshake(stream, &head[..filled], policy),
-            ("/", Some("GET")) => respond(stream, 200, "text/html; charset=utf-8", PAGE.as_bytes()),
-            ("/", _) => respond(stream, 405, "text/plain", b"GET only\n"),
-            _ => respond(stream, 404, "text/plain", b"not found\n"),
+        };
+        return match (head.path(), head.method()) {
+            (WS_PATH, _) => handshake(stream, head, &input[..filled], policy),
+            ("/", "GET") => respond(
+                stream,
+                &head,
+                200,
+                "text/html; charset=utf-8",
+                PAGE.as_bytes(),
+            ),
+            ("/", _) => respond(stream, &head, 405, "text/plain", b"GET only\n"),
+            _ => respond(stream, &head, 404, "text/plain", b"not found\n"),
         };
     }
 }
 
 /// The opening handshake on `/ws`: the engine validates the request, the
 /// policy decides, and the engine writes the 101 or the refusal.
-fn handshake(stream: &mut TcpStream, input: &[u8], policy: &Policy) -> io::Result<Option<Upgrade>> {
-    let mut headers = [EMPTY_HTTP_HEADER; 64];
-    let mut response = [0u8; 1024];
-    let request = match ServerHandshake::new().receive_request(input, &mut headers) {
-        Ok(HeadStatus::Complete(request)) => request,
-        // `httparse` just found the head complete, so the engine does too.
-        Ok(HeadStatus::Partial) => return respond(stream, 400, "text/plain", b"incomplete\n"),
+fn handshake(
+    stream: &mut TcpStream,
+    head: RequestHead<'_>,
+    input: &[u8],
+    policy: &Policy,
+) -> io::Result<Option<Upgrade>> {
+    let mut response = [0u8; RESPONSE_ROOM];
+    let request = match head.into_websocket() {
+        Ok(request) => request,
         Err(error) => {
-            // 400, 405, 426 or 431, ready to send.
+            // 400, 405, 426, with the reason in the body.
             stream.write_all(error.response())?;
             return Ok(None);
         }
@@ -110,24 +119,23 @@ fn handshake(stream: &mut TcpStream, input: &[u8], policy: &Policy) -> io::Resul
 /// Writes a whole plain HTTP response; the connection closes after it.
 fn respond(
     stream: &mut TcpStream,
+    head: &RequestHead<'_>,
     status: u16,
     content_type: &str,
     body: &[u8],
 ) -> io::Result<Option<Upgrade>> {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Request Header Fields Too Large",
-    };
-    let allow = if status == 405 { "Allow: GET\r\n" } else { "" };
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\n{allow}Content-Type: {content_type}\r\n\
-         Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    let mut headers = vec![
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+        ("Connection", "close"),
+    ];
+    if status == 405 {
+        headers.push(("Allow", "GET"));
+    }
+    let mut out = vec![0u8; body.len() + RESPONSE_ROOM];
+    let len = head
+        .respond(status, &headers, body, &mut out)
+        .map_err(io::Error::other)?;
+    stream.write_all(&out[..len])?;
     Ok(None)
 }

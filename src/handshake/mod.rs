@@ -114,6 +114,7 @@ mod client;
 mod error;
 mod extensions;
 mod h2;
+mod head;
 mod headers;
 mod http1;
 mod request;
@@ -129,6 +130,7 @@ pub use self::extensions::{
     parse_extensions, Extension, ExtensionError, ExtensionIter, ExtensionParam, ExtensionParams,
     ParamValue,
 };
+pub use self::head::RequestHead;
 pub use self::headers::{HeaderExtensions, HeaderSource, HeaderValues, HttpHeaderIter, Protocols};
 pub use self::request::HandshakeRequest;
 pub use self::response::{AcceptHeaders, AcceptResponse, HandshakeAccept};

@@ -260,14 +260,12 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
 
     /// The target up to any `?`.
     pub fn path(&self) -> &'a str {
-        self.target
-            .split_once('?')
-            .map_or(self.target, |(path, _)| path)
+        target_path(self.target)
     }
 
     /// The target after the first `?`, if there is one.
     pub fn query(&self) -> Option<&'a str> {
-        self.target.split_once('?').map(|(_, query)| query)
+        target_query(self.target)
     }
 
     /// The `Host` value (`:authority` for HTTP/2), never empty.
@@ -346,4 +344,14 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
     fn headers_if(&self, present: bool) -> Option<H> {
         present.then(|| self.headers.clone())
     }
+}
+
+/// A request target up to any `?`.
+pub(crate) fn target_path(target: &str) -> &str {
+    target.split_once('?').map_or(target, |(path, _)| path)
+}
+
+/// A request target after the first `?`, if there is one.
+pub(crate) fn target_query(target: &str) -> Option<&str> {
+    target.split_once('?').map(|(_, query)| query)
 }

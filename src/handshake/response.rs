@@ -332,15 +332,26 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
         if self.is_h2() {
             return Err(HandshakeWriteError::NotHttp1);
         }
-        if !(200..=599).contains(&status) {
-            return Err(HandshakeWriteError::InvalidStatus);
-        }
-        check_headers(headers)?;
-        let rejection = Rejection {
-            status,
-            headers,
-            body,
-        };
-        Ok(write_into(&rejection, out)?)
+        write_plain_response(status, headers, body, out)
     }
+}
+
+/// Writes a complete HTTP/1.1 response that is not an upgrade: a status
+/// from 200 to 599, checked headers, `Content-Length` and the body.
+pub(crate) fn write_plain_response(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    out: &mut [u8],
+) -> Result<usize, HandshakeWriteError> {
+    if !(200..=599).contains(&status) {
+        return Err(HandshakeWriteError::InvalidStatus);
+    }
+    check_headers(headers)?;
+    let rejection = Rejection {
+        status,
+        headers,
+        body,
+    };
+    Ok(write_into(&rejection, out)?)
 }

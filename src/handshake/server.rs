@@ -2,8 +2,6 @@
 //! upgrade request with `httparse` into a validated [`HandshakeRequest`].
 
 use super::error::HandshakeError;
-use super::headers::HttpHeaderIter;
-use super::http1::{self, HeadError};
 use super::request::HandshakeRequest;
 use super::HeadStatus;
 
@@ -102,20 +100,9 @@ impl ServerHandshake {
         buf: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
     ) -> Result<HeadStatus<HandshakeRequest<'h>>, HandshakeError> {
-        let head = match http1::parse_request(buf, headers, &self.limits) {
-            Ok(Some(head)) => head,
-            Ok(None) => return Ok(HeadStatus::Partial),
-            Err(HeadError::Malformed) => return Err(HandshakeError::MalformedHttp),
-            Err(HeadError::TooLarge) => return Err(HandshakeError::HeadTooLarge),
-            Err(HeadError::TooManyHeaders) => return Err(HandshakeError::TooManyHeaders),
-        };
-        HandshakeRequest::validate_http1(
-            head.method,
-            head.target,
-            head.minor,
-            HttpHeaderIter::new(head.headers),
-            head.len,
-        )
-        .map(HeadStatus::Complete)
+        match self.receive_head(buf, headers)? {
+            HeadStatus::Complete(head) => head.into_websocket().map(HeadStatus::Complete),
+            HeadStatus::Partial => Ok(HeadStatus::Partial),
+        }
     }
 }
