@@ -163,7 +163,10 @@ mod tests {
         let Ok(HeadStatus::Complete(head)) = server.receive_head(UPGRADE, &mut headers) else {
             panic!("a complete head");
         };
-        assert_eq!((head.method(), head.path(), head.query()), ("GET", "/ws", Some("room=1")));
+        assert_eq!(
+            (head.method(), head.path(), head.query()),
+            ("GET", "/ws", Some("room=1"))
+        );
         assert!(head.is_websocket_upgrade());
         assert_eq!(head.header("HOST"), Some(&b"h"[..]));
         assert_eq!(head.head_len(), UPGRADE.len() - 4);
@@ -180,7 +183,8 @@ mod tests {
     fn a_plain_get_is_answered_and_refused_as_a_websocket() {
         let input = b"GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n";
         let mut headers = [EMPTY_HTTP_HEADER; 16];
-        let Ok(HeadStatus::Complete(head)) = ServerHandshake::new().receive_head(input, &mut headers)
+        let Ok(HeadStatus::Complete(head)) =
+            ServerHandshake::new().receive_head(input, &mut headers)
         else {
             panic!("a complete head");
         };
@@ -191,17 +195,28 @@ mod tests {
             &out[..len],
             b"HTTP/1.1 404 Not Found\r\nX-A: b\r\nContent-Length: 2\r\n\r\nno"
         );
-        assert_eq!(head.respond(100, &[], b"", &mut out), Err(HandshakeWriteError::InvalidStatus));
-        assert_eq!(head.into_websocket().err(), Some(HandshakeError::MissingUpgrade));
+        assert_eq!(
+            head.respond(100, &[], b"", &mut out),
+            Err(HandshakeWriteError::InvalidStatus)
+        );
+        assert_eq!(
+            head.into_websocket().err(),
+            Some(HandshakeError::MissingUpgrade)
+        );
     }
 
     #[test]
     fn partial_malformed_and_oversized_heads() {
         let server = ServerHandshake::new();
         let mut headers = [EMPTY_HTTP_HEADER; 16];
-        assert!(matches!(server.receive_head(b"GET / HT", &mut headers), Ok(HeadStatus::Partial)));
+        assert!(matches!(
+            server.receive_head(b"GET / HT", &mut headers),
+            Ok(HeadStatus::Partial)
+        ));
         assert_eq!(
-            server.receive_head(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n", &mut headers).err(),
+            server
+                .receive_head(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n", &mut headers)
+                .err(),
             Some(HandshakeError::MalformedHttp)
         );
         let mut two = [EMPTY_HTTP_HEADER; 2];
