@@ -8,6 +8,7 @@
 //! `max_message_size` bounds) plus one read, and is compacted only at
 //! moments when little is live in it.
 
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::{
@@ -30,6 +31,9 @@ pub enum Incoming<'r> {
     /// already queued.
     Close(CloseFrame),
 }
+
+/// How far ahead of the data a frame's announced length may grow the buffer.
+const GROW_AHEAD: usize = 2 << 20;
 
 /// The default least room offered to each read: 64 KiB.
 pub const DEFAULT_READ_SIZE: usize = 64 * 1024;
@@ -253,12 +257,22 @@ impl MessageReader {
 
     /// A long message has just started: if its first frame would not fit
     /// where it starts, move it to the front now, while little of it has
-    /// arrived, rather than later.
+    /// arrived, rather than later; and if it would not fit at all, grow now,
+    /// once, rather than doubling step by step as it arrives.
     fn place_message(&mut self, frame_remaining: u64) {
-        let needed = u64::try_from(self.filled).unwrap_or(u64::MAX);
-        let fits = needed.saturating_add(frame_remaining) <= self.buf.len() as u64;
-        if !fits && self.start > 0 {
-            self.compact();
+        let rest = usize::try_from(frame_remaining).unwrap_or(usize::MAX);
+        let needed = (self.filled - self.start)
+            .saturating_add(rest)
+            .saturating_add(self.read_size);
+        if self.start.saturating_add(needed) <= self.buf.len() {
+            return;
+        }
+        self.compact();
+        if needed > self.buf.len() {
+            // The length is the peer's claim: grow ahead at most to four
+            // times the buffer (or 2 MiB); beyond that, data must arrive.
+            let ahead = self.buf.len().saturating_mul(4).max(GROW_AHEAD);
+            self.grow_to(needed.min(ahead));
         }
     }
 
@@ -282,8 +296,19 @@ impl MessageReader {
             return;
         }
         self.compact();
-        let wanted = (live + room).max(self.buf.len().saturating_mul(2));
-        self.buf.resize(wanted, 0);
+        self.grow_to((live + room).max(self.buf.len().saturating_mul(2)));
+    }
+
+    /// Replaces the buffer with a zeroed one of `len` bytes (fresh zeroed
+    /// memory costs no writes), keeping the live bytes, which `compact` has
+    /// put at the front.
+    fn grow_to(&mut self, len: usize) {
+        if len <= self.buf.len() {
+            return;
+        }
+        let mut bigger = vec![0u8; len];
+        bigger[..self.filled].copy_from_slice(&self.buf[..self.filled]);
+        self.buf = bigger;
     }
 
     /// Where the bytes still needed begin: the message in progress, or the
@@ -314,7 +339,6 @@ impl MessageReader {
 mod tests {
     use super::*;
     use crate::Config;
-    use alloc::vec;
 
     /// A masked client frame with a zero key (the payload stays as is).
     fn frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
