@@ -108,6 +108,8 @@ extern crate std;
 mod close;
 mod config;
 mod connection;
+#[cfg(feature = "deflate")]
+mod deflate;
 mod error;
 mod event;
 mod frame;
@@ -127,6 +129,11 @@ mod utf8;
 pub use close::{check_close, CloseCode, MAX_CLOSE_REASON};
 pub use config::{Config, Role};
 pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
+#[cfg(feature = "deflate")]
+pub use deflate::{
+    ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
+    ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
+};
 pub use error::{BufferTooSmall, ProtocolError, SendError, UsageError};
 pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
 pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};

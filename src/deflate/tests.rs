@@ -1,0 +1,388 @@
+//! Unit tests of the negotiation rules and of the codec's round trips.
+
+use alloc::vec::Vec;
+
+use super::*;
+use crate::parse_extensions;
+
+fn offer(header: &str) -> Option<DeflateAgreement> {
+    DeflateConfig::default()
+        .accept_offer(parse_extensions(header.as_bytes()).filter_map(Result::ok))
+}
+
+fn params(header: &str) -> Result<DeflateParams, DeflateParamError> {
+    let extension = parse_extensions(header.as_bytes()).next().unwrap().unwrap();
+    DeflateParams::parse(&extension)
+}
+
+#[test]
+fn parameters_are_read_with_every_rule() {
+    assert_eq!(params("permessage-deflate"), Ok(DeflateParams::default()));
+    let all = params(
+        "permessage-deflate; server_no_context_takeover; client_no_context_takeover; \
+         server_max_window_bits=10; client_max_window_bits",
+    )
+    .unwrap();
+    assert!(all.server_no_context_takeover && all.client_no_context_takeover);
+    assert_eq!(all.server_max_window_bits, Some(10));
+    assert_eq!(all.client_max_window_bits, ClientWindowBits::Supported);
+    assert_eq!(
+        params("permessage-deflate; client_max_window_bits=\"8\"")
+            .unwrap()
+            .client_max_window_bits,
+        ClientWindowBits::Bits(8)
+    );
+    for (header, error) in [
+        (
+            "x-webkit-deflate-frame",
+            DeflateParamError::NotPermessageDeflate,
+        ),
+        ("permessage-deflate; foo", DeflateParamError::UnknownParam),
+        (
+            "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            DeflateParamError::DuplicateParam,
+        ),
+        (
+            "permessage-deflate; client_no_context_takeover=1",
+            DeflateParamError::UnexpectedValue,
+        ),
+        (
+            "permessage-deflate; server_max_window_bits",
+            DeflateParamError::MissingValue,
+        ),
+        (
+            "permessage-deflate; server_max_window_bits=7",
+            DeflateParamError::InvalidWindowBits,
+        ),
+        (
+            "permessage-deflate; server_max_window_bits=16",
+            DeflateParamError::InvalidWindowBits,
+        ),
+        (
+            "permessage-deflate; server_max_window_bits=010",
+            DeflateParamError::InvalidWindowBits,
+        ),
+        (
+            "permessage-deflate; client_max_window_bits=abc",
+            DeflateParamError::InvalidWindowBits,
+        ),
+    ] {
+        assert_eq!(params(header), Err(error), "{header}");
+    }
+}
+
+#[test]
+fn every_window_size_and_its_text_round_trip() {
+    for bits in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
+        let p = DeflateParams {
+            server_max_window_bits: Some(bits),
+            client_max_window_bits: ClientWindowBits::Bits(bits),
+            ..DeflateParams::default()
+        };
+        let text = ParamsText::new_for_test(&p);
+        assert_eq!(params(text.as_str()), Ok(p), "{text}");
+    }
+}
+
+#[test]
+fn the_server_takes_the_first_valid_offer_and_answers_it() {
+    // The first offer is malformed, so the second is taken.
+    let agreement =
+        offer("permessage-deflate; foo, permessage-deflate; server_no_context_takeover").unwrap();
+    assert_eq!(
+        agreement.response().as_str(),
+        "permessage-deflate; server_no_context_takeover"
+    );
+    assert!(agreement.compress_no_context_takeover());
+    // A window limit is accepted by echoing it, and is used.
+    let agreement = offer("permessage-deflate; server_max_window_bits=9").unwrap();
+    assert_eq!(
+        agreement.response().as_str(),
+        "permessage-deflate; server_max_window_bits=9"
+    );
+    assert_eq!(agreement.compress_window_bits(), 9);
+    // What the client promises binds it.
+    let agreement =
+        offer("permessage-deflate; client_max_window_bits=10; client_no_context_takeover").unwrap();
+    assert_eq!(agreement.response().as_str(), "permessage-deflate");
+    assert_eq!(agreement.peer_window_bits(), 10);
+    assert!(agreement.peer_no_context_takeover());
+    assert!(offer("x-other, permessage-deflate; server_max_window_bits=20").is_none());
+}
+
+#[test]
+fn the_server_asks_what_its_config_says_within_what_was_offered() {
+    let config = DeflateConfig {
+        max_window_bits: 12,
+        peer_max_window_bits: 11,
+        peer_no_context_takeover: true,
+        ..DeflateConfig::default()
+    };
+    let choose = |header: &str| {
+        config
+            .accept_offer(parse_extensions(header.as_bytes()).filter_map(Result::ok))
+            .unwrap()
+    };
+    let agreement = choose("permessage-deflate; client_max_window_bits");
+    assert_eq!(
+        agreement.response().as_str(),
+        "permessage-deflate; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=11"
+    );
+    // Without client_max_window_bits in the offer, the server may not ask.
+    let agreement = choose("permessage-deflate; server_max_window_bits=14");
+    assert_eq!(
+        agreement.response().as_str(),
+        "permessage-deflate; client_no_context_takeover; server_max_window_bits=12"
+    );
+}
+
+#[test]
+fn the_client_offers_and_checks_the_answer() {
+    let config = DeflateConfig {
+        peer_max_window_bits: 10,
+        ..DeflateConfig::default()
+    };
+    assert_eq!(
+        config.offer().as_str(),
+        "permessage-deflate; server_max_window_bits=10; client_max_window_bits"
+    );
+    let answer = |header: &str| {
+        let extension = parse_extensions(header.as_bytes()).next().unwrap().unwrap();
+        config.accept_response(&extension)
+    };
+    let agreement = answer("permessage-deflate; server_max_window_bits=9; client_max_window_bits=11; client_no_context_takeover").unwrap();
+    assert_eq!(agreement.compress_window_bits(), 11);
+    assert!(agreement.compress_no_context_takeover());
+    assert_eq!(agreement.peer_window_bits(), 9);
+    assert_eq!(
+        answer("permessage-deflate; server_max_window_bits=12").err(),
+        Some(DeflateParamError::ServerWindowTooLarge)
+    );
+    assert_eq!(
+        answer("permessage-deflate").err(),
+        Some(DeflateParamError::ServerWindowMissing)
+    );
+    assert_eq!(
+        answer("permessage-deflate; server_max_window_bits=10; client_max_window_bits").err(),
+        Some(DeflateParamError::MissingValue)
+    );
+    assert_eq!(
+        answer("permessage-deflate; server_max_window_bits=10; x=1").err(),
+        Some(DeflateParamError::UnknownParam)
+    );
+}
+
+/// Inflates `compressed` (one message, tail stripped) through output
+/// pieces of `room` bytes and input pieces of `step` bytes.
+fn inflate_all(d: &mut Decompressor, compressed: &[u8], step: usize, room: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = alloc::vec![0u8; room];
+    for piece in compressed.chunks(step.max(1)) {
+        let mut rest = piece;
+        loop {
+            let (used, wrote) = d.inflate(rest, &mut buf).unwrap();
+            out.extend_from_slice(&buf[..wrote]);
+            rest = &rest[used..];
+            if rest.is_empty() && wrote < room {
+                break;
+            }
+        }
+    }
+    loop {
+        let (wrote, done) = d.finish(&mut buf).unwrap();
+        out.extend_from_slice(&buf[..wrote]);
+        if done {
+            return out;
+        }
+    }
+}
+
+fn agreement(window: u8, no_context_takeover: bool) -> DeflateAgreement {
+    let header = alloc::format!(
+        "permessage-deflate; server_max_window_bits={window}{}",
+        if no_context_takeover {
+            "; server_no_context_takeover"
+        } else {
+            ""
+        }
+    );
+    offer(&header).unwrap()
+}
+
+fn text(seed: usize, len: usize) -> Vec<u8> {
+    let words = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "room",
+        "message",
+        "{\"type\":",
+        "42",
+    ];
+    let mut out = Vec::new();
+    let mut i = seed;
+    while out.len() < len {
+        i = i.wrapping_mul(2_654_435_761).wrapping_add(1);
+        out.extend_from_slice(words[(i >> 7) % words.len()].as_bytes());
+        out.push(b' ');
+    }
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn messages_round_trip_with_every_window_and_both_takeover_settings() {
+    for window in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
+        for no_context_takeover in [false, true] {
+            let agreement = agreement(window, no_context_takeover);
+            let mut c = Compressor::new(&agreement);
+            let mut d = Decompressor::new();
+            for (i, len) in [0usize, 1, 100, 5000, 70_000, 3].into_iter().enumerate() {
+                let message = text(i + usize::from(window), len);
+                let compressed = c.compress(&message, true).to_vec();
+                assert!(!compressed.ends_with(&TAIL) || compressed.len() < 4);
+                for (step, room) in [(usize::MAX, 1 << 16), (7, 13), (1, 1)] {
+                    if step == 1 && len > 5000 {
+                        continue;
+                    }
+                    let mut fresh = Decompressor::new();
+                    if i == 0 || no_context_takeover {
+                        assert_eq!(inflate_all(&mut fresh, &compressed, step, room), message);
+                    }
+                }
+                assert_eq!(
+                    inflate_all(&mut d, &compressed, usize::MAX, 4096),
+                    message,
+                    "window {window}, message {i}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn small_windows_keep_back_references_inside_the_window() {
+    // 600 random bytes, twice: the repeat, 600 bytes back, can be used with
+    // a 32 KiB window, partly with a 1 KiB one (the compressor starts afresh
+    // every 1024 bytes) and not at all with a 512-byte one.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let block: Vec<u8> = (0..600)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut message = block.clone();
+    message.extend_from_slice(&block);
+    let size = |window| {
+        Compressor::new(&agreement(window, false))
+            .compress(&message, true)
+            .len()
+    };
+    assert!(size(15) < 700, "window 15: {}", size(15));
+    assert!(size(10) < size(9) - 300, "window 10: {}", size(10));
+    assert!(size(9) > 1200, "window 9: {}", size(9));
+}
+
+#[test]
+fn fragments_compress_as_one_message() {
+    let agreement = agreement(15, false);
+    let mut c = Compressor::new(&agreement);
+    let message = text(9, 10_000);
+    let mut compressed = c.compress(&message[..3000], false).to_vec();
+    assert!(compressed.ends_with(&TAIL), "a fragment keeps its flush");
+    compressed.extend_from_slice(c.compress(&message[3000..], true));
+    assert_eq!(
+        inflate_all(&mut Decompressor::new(), &compressed, 100, 999),
+        message
+    );
+}
+
+#[test]
+fn a_bomb_stops_at_the_room_given() {
+    let mut c = Compressor::new(&agreement(15, false));
+    let zeros = alloc::vec![0u8; 8 << 20];
+    let compressed = c.compress(&zeros, true).to_vec();
+    assert!(compressed.len() < 64 << 10, "{}", compressed.len());
+    let mut d = Decompressor::new();
+    let mut out = alloc::vec![0u8; 1 << 20];
+    let (used, wrote) = d.inflate(&compressed, &mut out).unwrap();
+    assert_eq!(wrote, out.len(), "stops with the output full");
+    assert!(used <= compressed.len());
+}
+
+#[test]
+fn garbage_is_an_error() {
+    let mut d = Decompressor::new();
+    let mut out = [0u8; 64];
+    // BTYPE 11 is reserved.
+    assert_eq!(
+        d.inflate(&[0xff, 0xff, 0xff], &mut out),
+        Err(InflateError::Corrupt)
+    );
+}
+
+/// Inflates one whole message through a ring buffer of exactly 2^bits
+/// bytes, as a peer that announced that window would; `None` when a
+/// back-reference reaches further back than the ring.
+fn inflate_through_window(compressed: &[u8], bits: u8) -> Option<Vec<u8>> {
+    use miniz_oxide::inflate::core::inflate_flags::{
+        TINFL_FLAG_HAS_MORE_INPUT, TINFL_FLAG_IGNORE_ADLER32,
+    };
+    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+
+    let mut input = compressed.to_vec();
+    input.extend_from_slice(&TAIL);
+    let mut ring = alloc::vec![0u8; 1 << bits];
+    let mask = ring.len() - 1;
+    let mut state = DecompressorOxide::new();
+    let (mut at, mut pos, mut out) = (0, 0, Vec::new());
+    loop {
+        let flags = TINFL_FLAG_IGNORE_ADLER32 | TINFL_FLAG_HAS_MORE_INPUT;
+        let (status, used, wrote) = decompress(&mut state, &input[at..], &mut ring, pos, flags);
+        out.extend((0..wrote).map(|i| ring[(pos + i) & mask]));
+        pos = (pos + wrote) & mask;
+        at += used;
+        match status {
+            TINFLStatus::HasMoreOutput => continue,
+            TINFLStatus::NeedsMoreInput if at < input.len() => continue,
+            TINFLStatus::NeedsMoreInput | TINFLStatus::Done => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+#[test]
+fn a_peer_with_the_agreed_window_inflates_every_message() {
+    // Repeats at every distance up to 40 KiB, so that any reference beyond
+    // the agreed window would be tried, and would corrupt the output.
+    let mut message = text(3, 1000);
+    for back in [100usize, 300, 700, 1500, 3000, 6000, 12_000, 24_000, 40_000] {
+        let from = message.len().saturating_sub(back);
+        let copy = message[from..from + 200.min(message.len() - from)].to_vec();
+        message.extend_from_slice(&copy);
+        message.extend(text(back, back / 3));
+    }
+    for bits in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
+        let mut c = Compressor::new(&agreement(bits, false));
+        let compressed = c.compress(&message, true).to_vec();
+        assert_eq!(
+            inflate_through_window(&compressed, bits),
+            Some(message.clone()),
+            "window {bits}"
+        );
+    }
+    // The oracle can fail: a 32 KiB stream through a 512-byte window.
+    let compressed = Compressor::new(&agreement(15, false))
+        .compress(&message, true)
+        .to_vec();
+    assert_eq!(
+        inflate_through_window(&compressed, 15),
+        Some(message.clone())
+    );
+    assert_eq!(inflate_through_window(&compressed, 9), None);
+}
