@@ -2,6 +2,9 @@
 //! decoder (`recv`), the encoder (`send`) and the rules (`rules`) together,
 //! and documents the call loop.
 
+#[cfg(feature = "deflate")]
+mod deflate;
+
 use crate::close::{check_close, parse_close_payload};
 use crate::frame::{FrameHeader, Opcode};
 use crate::recv::{Decoded, Receiver};
@@ -139,12 +142,15 @@ impl Eof {
 pub struct Connection<K = NoMasking> {
     role: Role,
     config: Config,
-    /// The RSV bits that negotiated extensions define (none yet).
+    /// The RSV bits that negotiated extensions define (RSV1 with deflate).
     allowed_rsv: u8,
     lifecycle: Lifecycle,
     receiver: Receiver,
     sender: Sender,
     keys: K,
+    /// permessage-deflate, once enabled.
+    #[cfg(feature = "deflate")]
+    deflate: Option<alloc::boxed::Box<crate::deflate::DeflateSession>>,
 }
 
 impl Connection<NoMasking> {
@@ -172,6 +178,8 @@ impl<K: MaskKeySource> Connection<K> {
             receiver: Receiver::new(),
             sender: Sender::new(),
             keys,
+            #[cfg(feature = "deflate")]
+            deflate: None,
         }
     }
 
@@ -220,7 +228,27 @@ impl<K: MaskKeySource> Connection<K> {
     ///
     /// After the peer's Close (or a failure), input is consumed and ignored.
     #[must_use = "the consumed count and the event must be handled"]
+    #[inline]
     pub fn receive<'a>(&mut self, input: &'a mut [u8]) -> Result<Received<'a>, ProtocolError> {
+        self.receive_into(input, &mut [])
+    }
+
+    /// [`receive`](Self::receive), with room for inflated data: once
+    /// permessage-deflate is on ([`enable_deflate`](Self::enable_deflate)),
+    /// a compressed message comes out in chunks inflated into `inflated`
+    /// (marked [`MessageChunk::inflated`](crate::MessageChunk::inflated)),
+    /// each at most `inflated.len()` bytes, its UTF-8 and its inflated size
+    /// checked as it comes out. While inflated bytes wait for room, calls
+    /// consume no input: keep calling with room until they stop.
+    ///
+    /// Other messages are unmasked in place in `input`, as with `receive`.
+    #[must_use = "the consumed count and the event must be handled"]
+    #[inline]
+    pub fn receive_into<'a>(
+        &mut self,
+        input: &'a mut [u8],
+        inflated: &'a mut [u8],
+    ) -> Result<Received<'a>, ProtocolError> {
         if let Some(error) = self.lifecycle.failure() {
             return Err(error);
         }
@@ -230,6 +258,17 @@ impl<K: MaskKeySource> Connection<K> {
                 event: None,
             });
         }
+        #[cfg(feature = "deflate")]
+        if self.inflate_pending_more() {
+            let chunk = self.inflate_pending(inflated)?;
+            // Nothing came out and nothing waits: on to the input.
+            if chunk.is_some() || self.inflate_pending_more() {
+                let event = chunk.map(|chunk| chunk.event(inflated));
+                return Ok(Received { consumed: 0, event });
+            }
+        }
+        #[cfg(not(feature = "deflate"))]
+        let _ = inflated;
         match self
             .receiver
             .decode(input, self.role, &self.config, self.allowed_rsv)
@@ -238,7 +277,13 @@ impl<K: MaskKeySource> Connection<K> {
                 consumed,
                 event: None,
             }),
-            Ok((consumed, Some(Decoded::Data(chunk)))) => Ok(Received {
+            #[cfg(feature = "deflate")]
+            Ok((consumed, Some(Decoded::Data(chunk, true)))) => {
+                let chunk = self.inflate_chunk(chunk, inflated)?;
+                let event = chunk.map(|chunk| chunk.event(inflated));
+                Ok(Received { consumed, event })
+            }
+            Ok((consumed, Some(Decoded::Data(chunk, _)))) => Ok(Received {
                 consumed,
                 event: Some(Event::Message(chunk)),
             }),
@@ -358,8 +403,31 @@ impl<K: MaskKeySource> Connection<K> {
         self.send(opcode, fin, payload, false, out)
     }
 
+    /// [`send_frame`](Self::send_frame) for a data frame that is never
+    /// compressed, even with permessage-deflate on: RFC 7692 lets a sender
+    /// leave any message uncompressed (already compressed media, or bytes
+    /// sent to many connections). The message's later fragments are then
+    /// uncompressed too, whichever call sends them. Without deflate it is
+    /// `send_frame`.
+    #[must_use = "the returned bytes must be written to the transport"]
+    pub fn send_uncompressed(
+        &mut self,
+        opcode: Opcode,
+        fin: bool,
+        payload: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, SendError> {
+        if opcode.is_control() {
+            return Err(UsageError::NotADataFrame.into());
+        }
+        self.send_maybe_compressed(opcode, fin, payload, false, false, out)
+    }
+
     /// Writes only the header of a data frame whose `payload_len` bytes the
     /// caller then sends from its own memory, without a copy.
+    ///
+    /// With permessage-deflate on, such a frame is sent uncompressed (its
+    /// length must be known up front), and so is the rest of its message.
     ///
     /// Pass the payload through [`frame_payload`](Self::frame_payload)
     /// (which masks it in place for a client) or, for a server,
@@ -382,6 +450,8 @@ impl<K: MaskKeySource> Connection<K> {
             return Err(UsageError::PayloadTooLarge.into());
         }
         let frame = self.check_send(opcode, fin, payload_len)?;
+        #[cfg(feature = "deflate")]
+        self.compresses(frame.is_some_and(|f| f.starts_message), false)?;
         let masked = self.role == Role::Client;
         let probe = FrameHeader {
             fin,
@@ -513,6 +583,20 @@ impl<K: MaskKeySource> Connection<K> {
         known_text: bool,
         out: &mut [u8],
     ) -> Result<usize, SendError> {
+        self.send_maybe_compressed(opcode, fin, payload, known_text, true, out)
+    }
+
+    /// Sends one frame; with permessage-deflate on, a data frame is
+    /// compressed when `may_compress` and its message is.
+    fn send_maybe_compressed(
+        &mut self,
+        opcode: Opcode,
+        fin: bool,
+        payload: &[u8],
+        known_text: bool,
+        may_compress: bool,
+        out: &mut [u8],
+    ) -> Result<usize, SendError> {
         let frame = self.check_send(opcode, fin, payload.len() as u64)?;
         let mut utf8 = self.sender.utf8;
         if let Some(
@@ -532,6 +616,14 @@ impl<K: MaskKeySource> Connection<K> {
                 utf8.finish().map_err(|_| UsageError::InvalidUtf8)?;
             }
         }
+        #[cfg(feature = "deflate")]
+        if let Some(frame) = frame {
+            if self.compresses(frame.starts_message, may_compress)? {
+                return self.send_compressed(opcode, fin, payload, frame, utf8, out);
+            }
+        }
+        #[cfg(not(feature = "deflate"))]
+        let _ = may_compress;
         let masked = self.role == Role::Client;
         let required = send::frame_len(payload.len() as u64, masked);
         if out.len() < required {
@@ -572,6 +664,8 @@ impl<K: MaskKeySource> Connection<K> {
         if let Some(frame) = frame {
             self.sender.message = (!fin).then_some(frame.kind);
             self.sender.utf8 = utf8;
+            #[cfg(feature = "deflate")]
+            self.note_sent_frame(fin);
         }
         if opcode == Opcode::Close {
             // Nothing may follow our Close, not even a queued Pong.

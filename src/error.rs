@@ -50,17 +50,30 @@ pub enum ProtocolError {
     InvalidCloseReason,
     /// A frame's length exceeds the configured `max_frame_payload`.
     FrameTooLarge,
-    /// A message's length exceeds the configured `max_message_size`.
+    /// A message's length exceeds the configured `max_message_size`; for a
+    /// compressed message, its length once inflated.
     MessageTooLarge,
+    /// A compressed message (permessage-deflate) is not valid DEFLATE data,
+    /// or has data after a final block (RFC 7692 §7.2.2).
+    InvalidCompressedData,
+    /// A compressed message arrived and `receive` had no buffer to inflate
+    /// it into: a local mistake (use `receive_into` once deflate is on),
+    /// reported to the peer as 1011 (internal error) rather than stalling.
+    NoInflateBuffer,
 }
 
 impl ProtocolError {
-    /// The close code to send for this violation: 1007 for bad UTF-8, 1009
-    /// for size limits, 1002 for everything else (RFC 6455 §7.4.1).
+    /// The close code to send for this violation: 1007 for bad UTF-8 and
+    /// bad compressed data, 1009 for size limits, 1011 for
+    /// [`NoInflateBuffer`](Self::NoInflateBuffer), 1002 for everything else
+    /// (RFC 6455 §7.4.1).
     pub const fn close_code(&self) -> CloseCode {
         match self {
-            Self::InvalidUtf8 | Self::InvalidCloseReason => CloseCode::INVALID_PAYLOAD,
+            Self::InvalidUtf8 | Self::InvalidCloseReason | Self::InvalidCompressedData => {
+                CloseCode::INVALID_PAYLOAD
+            }
             Self::FrameTooLarge | Self::MessageTooLarge => CloseCode::MESSAGE_TOO_BIG,
+            Self::NoInflateBuffer => CloseCode::INTERNAL_ERROR,
             _ => CloseCode::PROTOCOL_ERROR,
         }
     }
@@ -84,6 +97,8 @@ impl ProtocolError {
             Self::InvalidCloseReason => "invalid UTF-8 in close reason",
             Self::FrameTooLarge => "frame too large",
             Self::MessageTooLarge => "message too large",
+            Self::InvalidCompressedData => "invalid compressed data",
+            Self::NoInflateBuffer => "no buffer to inflate into",
         }
     }
 }
@@ -136,6 +151,13 @@ pub enum UsageError {
     /// Clients must mask their payload: use `frame_payload`, which masks in
     /// place, rather than `payload_written`.
     MaskRequired,
+    /// A compressed message (permessage-deflate) is being sent in
+    /// fragments: its continuations go through `send_frame`, compressed,
+    /// not through `start_frame` or `send_uncompressed`.
+    CompressedMessageInProgress,
+    /// permessage-deflate is already on, or the agreement is for the other
+    /// role.
+    DeflateMismatch,
 }
 
 impl fmt::Display for UsageError {
@@ -155,6 +177,8 @@ impl fmt::Display for UsageError {
             Self::PayloadTooLarge => "payload length must be below 2^63",
             Self::NotADataFrame => "start_frame takes data frames only",
             Self::MaskRequired => "clients must mask their payload with frame_payload",
+            Self::CompressedMessageInProgress => "a compressed message is being sent in fragments",
+            Self::DeflateMismatch => "deflate is already on, or agreed for the other role",
         };
         f.write_str(text)
     }

@@ -119,6 +119,11 @@ pub struct MessageChunk<'a> {
     pub frame_end: bool,
     /// This chunk ends the message (and its frame).
     pub message_end: bool,
+    /// The message was compressed (permessage-deflate): this payload is
+    /// inflated, in the `inflated` buffer given to
+    /// [`Connection::receive_into`](crate::Connection::receive_into), and
+    /// chunk ends do not follow frame ends.
+    pub inflated: bool,
 }
 
 /// Something the peer sent.

@@ -65,6 +65,10 @@ impl Opcode {
     }
 }
 
+/// The RSV1 bit in [`FrameHeader::rsv`]: set on the first frame of a
+/// message compressed with permessage-deflate (RFC 7692 §6).
+pub(crate) const RSV1: u8 = 0b100;
+
 /// A decoded frame header (RFC 6455 §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FrameHeader {

@@ -5,7 +5,7 @@
 //! as bytes arrive, and hands complete control frames to the connection,
 //! which owns the replies and the close handshake.
 
-use crate::frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use crate::frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN, RSV1};
 use crate::rules;
 use crate::{
     apply_mask, Config, ControlPayload, MessageChunk, MessageKind, ProtocolError, Role,
@@ -14,8 +14,9 @@ use crate::{
 
 /// What one decoding step produced.
 pub(crate) enum Decoded<'a> {
-    /// A piece of a data message.
-    Data(MessageChunk<'a>),
+    /// A piece of a data message; `true` when the message is compressed
+    /// (RSV1 on its first frame), so the piece is DEFLATE data.
+    Data(MessageChunk<'a>, bool),
     /// A whole control frame, unmasked.
     Control(Opcode, ControlPayload),
 }
@@ -47,6 +48,8 @@ struct DataFrame {
     fin: bool,
     kind: MessageKind,
     starts_message: bool,
+    /// The message is compressed: its UTF-8 is checked after inflating.
+    compressed: bool,
 }
 
 /// The fast path for the commonest frame of all: a whole, short, final
@@ -113,6 +116,7 @@ impl SmallFrame {
             message_start: true,
             frame_end: true,
             message_end: true,
+            inflated: false,
         })
     }
 }
@@ -132,6 +136,8 @@ pub(crate) struct Receiver {
     /// The incoming message in progress, and its length so far.
     message: Option<MessageKind>,
     message_len: u64,
+    /// The message in progress is compressed (RSV1 on its first frame).
+    compressed: bool,
     utf8: Utf8Validator,
 }
 
@@ -144,6 +150,7 @@ impl Receiver {
             control: [0; MAX_CONTROL_PAYLOAD],
             message: None,
             message_len: 0,
+            compressed: false,
             utf8: Utf8Validator::new(),
         }
     }
@@ -179,7 +186,7 @@ impl Receiver {
                     {
                         let end = consumed + small.header_len + small.payload_len;
                         let payload = &mut input[consumed + small.header_len..end];
-                        return Ok((end, Some(Decoded::Data(small.deliver(payload)?))));
+                        return Ok((end, Some(Decoded::Data(small.deliver(payload)?, false))));
                     }
                     let Some((header, used)) = self.read_header(rest)? else {
                         return Ok((input.len(), None));
@@ -193,7 +200,8 @@ impl Receiver {
                         // (possibly nothing: an empty frame is reported too).
                         let n = available_payload(&frame, input.len() - consumed);
                         let chunk = self.data_chunk(frame, &mut input[consumed..consumed + n])?;
-                        return Ok((consumed + n, Some(Decoded::Data(chunk))));
+                        let compressed = frame.compressed;
+                        return Ok((consumed + n, Some(Decoded::Data(chunk, compressed))));
                     }
                 }
                 FrameState::Data(frame) => {
@@ -202,7 +210,7 @@ impl Receiver {
                         return Ok((consumed, None));
                     }
                     let chunk = self.data_chunk(frame, &mut input[consumed..consumed + n])?;
-                    return Ok((consumed + n, Some(Decoded::Data(chunk))));
+                    return Ok((consumed + n, Some(Decoded::Data(chunk, frame.compressed))));
                 }
                 FrameState::Control {
                     opcode,
@@ -294,6 +302,15 @@ impl Receiver {
             return Ok(None);
         }
         let frame = rules::received_data_frame(self.message, header.opcode)?;
+        // RFC 7692 §6: RSV1 marks a compressed message on its first frame
+        // only (`check_received_header` allowed it at all).
+        let compressed = if frame.starts_message {
+            header.rsv & RSV1 != 0
+        } else if header.rsv & RSV1 != 0 {
+            return Err(ProtocolError::ReservedBitsSet(header.rsv));
+        } else {
+            self.compressed
+        };
         if header.payload_len > config.max_frame_payload {
             return Err(ProtocolError::FrameTooLarge);
         }
@@ -308,6 +325,7 @@ impl Receiver {
         }
         self.message = Some(frame.kind);
         self.message_len = total;
+        self.compressed = compressed;
         self.frame = FrameState::Data(DataFrame {
             remaining: header.payload_len,
             mask: header.mask,
@@ -315,6 +333,7 @@ impl Receiver {
             fin: header.fin,
             kind: frame.kind,
             starts_message: frame.starts_message,
+            compressed,
         });
         Ok(None)
     }
@@ -334,11 +353,13 @@ impl Receiver {
             fin,
             kind,
             starts_message,
+            compressed,
         } = frame;
         if let Some(key) = mask {
             apply_mask(chunk, key, usize::from(offset));
         }
-        let text = kind == MessageKind::Text;
+        // Compressed text is checked once inflated, by the connection.
+        let text = kind == MessageKind::Text && !compressed;
         if text {
             self.utf8
                 .feed(chunk)
@@ -371,6 +392,7 @@ impl Receiver {
             message_start: starts_message,
             frame_end,
             message_end,
+            inflated: false,
         })
     }
 }

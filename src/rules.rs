@@ -21,6 +21,10 @@ pub(crate) fn check_received_header(
     if header.rsv & !allowed_rsv != 0 {
         return Err(ProtocolError::ReservedBitsSet(header.rsv));
     }
+    // RFC 7692 §6.1: RSV1 means "compressed", which a control frame never is.
+    if header.rsv != 0 && header.opcode.is_control() {
+        return Err(ProtocolError::ReservedBitsSet(header.rsv));
+    }
     // §5.1: "The server MUST close the connection upon receiving a frame that
     // is not masked" and "A client MUST close a connection if it detects a
     // masked frame."

@@ -29,6 +29,7 @@ pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 const MIN_ROOM: usize = 64;
 
 /// This end's compressor.
+#[derive(Clone)]
 pub(crate) struct Compressor {
     state: Box<CompressorOxide>,
     /// 2^window_bits: input bytes between fresh starts when below 32 KiB.
@@ -144,6 +145,7 @@ pub(crate) enum InflateError {
 }
 
 /// This end's decompressor.
+#[derive(Clone)]
 pub(crate) struct Decompressor {
     state: Box<InflateState>,
     /// How many tail bytes the current message has had fed (0 to 4).
@@ -225,6 +227,13 @@ impl Decompressor {
         }
         self.end_message();
         Ok((written, true))
+    }
+
+    /// Forgets the window: nothing after this may refer to earlier data.
+    pub(crate) fn forget(&mut self) {
+        self.state.reset_as(ZeroReset);
+        self.ended = false;
+        self.tail_fed = 0;
     }
 
     /// Starts the next message: a stream the peer ended starts again.

@@ -3,18 +3,18 @@
 //! that compresses what this end sends and inflates what the peer sends,
 //! chunk by chunk and under the message size limit.
 
-// The connection drives the codec; until that wiring lands (issue 8's next
-// step), only the tests do.
-#[allow(dead_code)]
 mod codec;
 mod params;
+mod session;
 
-#[allow(unused_imports)]
-pub(crate) use codec::{Compressor, Decompressor, InflateError, TAIL};
+pub(crate) use codec::InflateError;
+#[cfg(test)]
+pub(crate) use codec::{Compressor, Decompressor, TAIL};
 pub use params::{
     ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
     ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
 };
+pub(crate) use session::{DeflateSession, Inflated};
 
 #[cfg(test)]
 mod tests;
