@@ -87,6 +87,9 @@ pub struct MessageReader {
     kind: Option<MessageKind>,
     /// The last call handed back a message, which the next call discards.
     delivered: bool,
+    /// Compressed messages are inflated here, whole: `inflated[..inflated_len]`.
+    inflated: Vec<u8>,
+    inflated_len: usize,
     read_size: usize,
 }
 
@@ -113,6 +116,8 @@ impl MessageReader {
             end: 0,
             kind: None,
             delivered: false,
+            inflated: Vec::new(),
+            inflated_len: 0,
             read_size: if read_size == 0 { 1 } else { read_size },
         }
     }
@@ -161,14 +166,18 @@ impl MessageReader {
     pub fn pending(&self) -> &[u8] {
         if self.delivered {
             &[]
+        } else if self.inflated_len > 0 {
+            &self.inflated[..self.inflated_len]
         } else {
             &self.buf[self.start..self.end]
         }
     }
 
-    /// The buffer's size in bytes: the memory this reader holds.
+    /// The buffers' size in bytes: the memory this reader holds (the read
+    /// buffer, and with permessage-deflate the one messages are inflated
+    /// into).
     pub fn capacity(&self) -> usize {
-        self.buf.len()
+        self.buf.len() + self.inflated.len()
     }
 
     /// Frees memory beyond what the bytes in flight and one read need, for
@@ -180,6 +189,11 @@ impl MessageReader {
         if self.buf.len() > keep {
             self.buf.truncate(keep);
             self.buf.shrink_to_fit();
+        }
+        let keep = self.inflated_len + self.read_size;
+        if self.inflated.len() > keep {
+            self.inflated.truncate(keep);
+            self.inflated.shrink_to_fit();
         }
     }
 
@@ -194,8 +208,14 @@ impl MessageReader {
         conn: &mut Connection<K>,
     ) -> Result<Option<Incoming<'_>>, ProtocolError> {
         self.discard_delivered();
-        while self.parsed < self.filled {
-            let received = conn.receive(&mut self.buf[self.parsed..self.filled])?;
+        loop {
+            let room: &mut [u8] = if inflates(conn) {
+                self.make_inflate_room();
+                &mut self.inflated[self.inflated_len..]
+            } else {
+                &mut []
+            };
+            let received = conn.receive_into(&mut self.buf[self.parsed..self.filled], room)?;
             let consumed = received.consumed;
             let chunk = match received.event {
                 None if consumed == 0 => break,
@@ -217,9 +237,22 @@ impl MessageReader {
                     return Ok(Some(Incoming::Close(frame)));
                 }
             };
-            // A data chunk is the tail of the bytes it consumed.
             let (len, kind) = (chunk.payload.len(), chunk.kind);
             let (message_start, message_end) = (chunk.message_start, chunk.message_end);
+            if chunk.inflated {
+                // Inflated straight after the message's earlier chunks.
+                self.parsed += consumed;
+                self.inflated_len += len;
+                if !message_end {
+                    continue;
+                }
+                self.delivered = true;
+                return match Message::new(kind, &self.inflated[..self.inflated_len]) {
+                    Some(message) => Ok(Some(Incoming::Message(message))),
+                    None => Err(ProtocolError::InvalidUtf8),
+                };
+            }
+            // A data chunk is the tail of the bytes it consumed.
             let at = self.parsed + consumed - len;
             self.parsed += consumed;
             self.take_chunk(at, len, kind, message_start);
@@ -276,10 +309,21 @@ impl MessageReader {
         }
     }
 
+    /// Makes at least a read's worth of room after the inflated bytes of
+    /// the compressed message in progress (the connection's size limit
+    /// bounds how far this grows).
+    fn make_inflate_room(&mut self) {
+        if self.inflated.len() - self.inflated_len < self.read_size {
+            let len = (self.inflated_len + self.read_size).max(self.inflated.len() * 2);
+            self.inflated.resize(len, 0);
+        }
+    }
+
     /// Forgets the message handed back by the previous call.
     fn discard_delivered(&mut self) {
         if self.delivered {
             self.delivered = false;
+            self.inflated_len = 0;
             self.kind = None;
             self.start = self.parsed;
             self.end = self.parsed;
@@ -333,6 +377,19 @@ impl MessageReader {
         self.start = self.start.saturating_sub(from);
         self.end = self.end.saturating_sub(from);
     }
+}
+
+/// Whether `conn` may deliver inflated messages (permessage-deflate on).
+#[cfg(feature = "deflate")]
+fn inflates<K: MaskKeySource>(conn: &Connection<K>) -> bool {
+    conn.deflate_agreement().is_some()
+}
+
+/// Whether `conn` may deliver inflated messages: never without the
+/// `deflate` feature.
+#[cfg(not(feature = "deflate"))]
+fn inflates<K: MaskKeySource>(_: &Connection<K>) -> bool {
+    false
 }
 
 #[cfg(test)]

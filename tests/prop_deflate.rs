@@ -11,8 +11,8 @@ mod common;
 use common::counter_keys;
 use proptest::prelude::*;
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateConfig, Event, MaskKeySource, MessageKind, Opcode,
-    ProtocolError,
+    parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Event, Incoming,
+    MaskKeySource, MessageKind, MessageReader, Opcode, ProtocolError,
 };
 
 /// One message as the application sends it.
@@ -209,8 +209,65 @@ fn receive_all<K: MaskKeySource>(
     Ok((messages, pings))
 }
 
+/// The handshake's extension exchange: the client's offer, the server's
+/// choice and answer, the client's check of it.
+fn negotiate(
+    client: &DeflateConfig,
+    server: &DeflateConfig,
+) -> (DeflateAgreement, DeflateAgreement) {
+    let offer = client.offer();
+    let offers = parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok);
+    let server_side = server
+        .accept_offer(offers)
+        .expect("every valid offer is accepted");
+    let response = server_side.response();
+    let answer = parse_extensions(response.as_str().as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    let client_side = client.accept_response(&answer).expect("a valid answer");
+    (client_side, server_side)
+}
+
+/// Reads `wire` through a `MessageReader`, `read` bytes per read.
+fn read_all<K: MaskKeySource>(conn: &mut Connection<K>, wire: &[u8], read: usize) -> Messages {
+    let mut reader = MessageReader::with_read_size(read);
+    let mut messages = Vec::new();
+    let mut pos = 0;
+    while pos < wire.len() {
+        let room = reader.read_buf();
+        let n = read.min(room.len()).min(wire.len() - pos);
+        room[..n].copy_from_slice(&wire[pos..pos + n]);
+        reader.filled(n);
+        pos += n;
+        while let Some(incoming) = reader.next(conn).expect("valid input") {
+            if let Incoming::Message(message) = incoming {
+                messages.push((message.kind(), message.as_bytes().to_vec()));
+            }
+        }
+    }
+    messages
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(common::prop_cases(64)))]
+
+    #[test]
+    fn a_message_reader_inflates_whole_messages(
+        client_config in deflate_config(),
+        server_config in deflate_config(),
+        messages in proptest::collection::vec(outgoing(), 1..5),
+        read in 1usize..70_000,
+    ) {
+        let (client_side, server_side) = negotiate(&client_config, &server_config);
+        let mut client = Connection::client(Config::default(), counter_keys(4));
+        let mut server = Connection::server(Config::default());
+        client.enable_deflate(&client_side).unwrap();
+        server.enable_deflate(&server_side).unwrap();
+        let want: Messages = messages.iter().map(|m| (m.kind, m.payload.clone())).collect();
+        let wire = send_all(&mut client, &messages);
+        prop_assert_eq!(read_all(&mut server, &wire, read), want);
+    }
 
     #[test]
     fn messages_round_trip_in_both_directions(
@@ -220,13 +277,7 @@ proptest! {
         cuts in proptest::collection::vec(any::<usize>(), 0..20),
         room in prop_oneof![1usize..16, 16usize..5000, Just(65_536)],
     ) {
-        // The handshake's extension exchange.
-        let offer = client_config.offer();
-        let offers = parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok);
-        let server_side = server_config.accept_offer(offers).expect("every valid offer is accepted");
-        let response = server_side.response();
-        let answer = parse_extensions(response.as_str().as_bytes()).next().unwrap().unwrap();
-        let client_side = client_config.accept_response(&answer).expect("a valid answer");
+        let (client_side, server_side) = negotiate(&client_config, &server_config);
 
         let mut client = Connection::client(Config::default(), counter_keys(3));
         let mut server = Connection::server(Config::default());
