@@ -25,7 +25,7 @@
 # index.html there); an agent other than rfc6455 gets reports/server-AGENT or
 # reports/client-AGENT so it does not overwrite ours. Logs: autobahn/reports/logs.
 # Other environment: AUTOBAHN_VENV (wstest venv, default /opt/autobahn-venv),
-# AUTOBAHN_TIMEOUT (seconds allowed per role run, default 1200).
+# AUTOBAHN_TIMEOUT (seconds allowed per role run, default 3600).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,7 +44,7 @@ SERVER_BIN="${AUTOBAHN_SERVER_BIN:-}"
 SERVER_AGENT="${AUTOBAHN_SERVER_AGENT:-$DEFAULT_AGENT}"
 CLIENT_BIN="${AUTOBAHN_CLIENT_BIN:-}"
 CLIENT_AGENT="${AUTOBAHN_CLIENT_AGENT:-$DEFAULT_AGENT}"
-TIMEOUT="${AUTOBAHN_TIMEOUT:-1200}"
+TIMEOUT="${AUTOBAHN_TIMEOUT:-3600}"
 RUN_SERVER=1
 RUN_CLIENT=1
 BUILD=1

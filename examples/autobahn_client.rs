@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use rfc6455::{Config, Connection, Event, Message, MessageAssembler};
+use rfc6455::{Config, Connection, DeflateConfig, Event, Message, MessageAssembler};
 use support::blocking::{client_handshake, echo, READ_BUFFER};
 use support::random::OsRandom;
 use support::url::WsUrl;
@@ -46,15 +46,22 @@ struct Session<K> {
     end: usize,
 }
 
-/// Opens a client connection to `url`.
-fn open(url: &str) -> io::Result<Session<impl FnMut() -> [u8; 4]>> {
+/// Opens a client connection to `url`, offering permessage-deflate when
+/// `deflate` (the fuzzing server's 12.* and 13.* cases answer the offer).
+fn open(url: &str, deflate: bool) -> io::Result<Session<impl FnMut() -> [u8; 4]>> {
     let url = WsUrl::parse(url).map_err(io::Error::other)?;
     let mut random = OsRandom::new()?;
     let mut input = vec![0u8; READ_BUFFER];
-    let (stream, start, end) = client_handshake(&url, random.nonce(), &mut input)?;
+    let config = DeflateConfig::default();
+    let offer = deflate.then_some(&config);
+    let (stream, start, end, agreement) =
+        client_handshake(&url, random.nonce(), &mut input, offer)?;
     // A client waits for the server to close TCP (RFC 6455 §7.1.1), but not forever.
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let conn = Connection::client(Config::default(), random.into_mask_keys());
+    let mut conn = Connection::client(Config::default(), random.into_mask_keys());
+    if let Some(agreement) = agreement {
+        conn.enable_deflate(&agreement).map_err(io::Error::other)?;
+    }
     Ok(Session {
         stream,
         conn,
@@ -65,13 +72,13 @@ fn open(url: &str) -> io::Result<Session<impl FnMut() -> [u8; 4]>> {
 }
 
 fn run_echo(url: &str) -> io::Result<()> {
-    let mut s = open(url)?;
+    let mut s = open(url, true)?;
     echo(&mut s.stream, &mut s.conn, &mut s.input, s.start, s.end)
 }
 
 /// Reads the one text message `/getCaseCount` sends.
 fn case_count(base: &str) -> io::Result<u32> {
-    let mut s = open(&format!("{base}/getCaseCount"))?;
+    let mut s = open(&format!("{base}/getCaseCount"), false)?;
     let mut assembler = MessageAssembler::new();
     let mut count = None;
     loop {

@@ -23,7 +23,7 @@ fn main() -> io::Result<()> {
     let server = thread::spawn(move || -> io::Result<()> {
         let (mut stream, _) = listener.accept()?;
         let mut input = vec![0u8; READ_BUFFER];
-        if let Some((start, end)) = server_handshake(&mut stream, &mut input)? {
+        if let Some((start, end, _)) = server_handshake(&mut stream, &mut input, None)? {
             echo(
                 &mut stream,
                 &mut Connection::server(Config::default()),
@@ -44,7 +44,7 @@ fn main() -> io::Result<()> {
         end: 0,
         out: Vec::new(),
     };
-    let (stream, start, end) = client_handshake(&url, random.nonce(), &mut client.input)?;
+    let (stream, start, end, _) = client_handshake(&url, random.nonce(), &mut client.input, None)?;
     (client.start, client.end) = (start, end);
     let mut stream = stream;
     println!("client: handshake done (101 Switching Protocols, Sec-WebSocket-Accept checked)");

@@ -23,7 +23,8 @@ fn main() -> io::Result<()> {
     let url = WsUrl::parse(&url).map_err(io::Error::other)?;
     let mut random = OsRandom::new()?;
     let mut input = vec![0u8; READ_BUFFER];
-    let (mut stream, mut start, mut end) = client_handshake(&url, random.nonce(), &mut input)?;
+    let (mut stream, mut start, mut end, _) =
+        client_handshake(&url, random.nonce(), &mut input, None)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut conn = Connection::client(Config::default(), random.into_mask_keys());
     let mut assembler = MessageAssembler::new();

@@ -10,7 +10,7 @@ mod support;
 use std::net::{TcpListener, TcpStream};
 use std::{env, io, thread};
 
-use rfc6455::{Config, Connection};
+use rfc6455::{Config, Connection, DeflateConfig};
 use support::blocking::{echo, server_handshake, READ_BUFFER};
 
 fn main() -> io::Result<()> {
@@ -34,9 +34,14 @@ fn main() -> io::Result<()> {
 fn serve(mut stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let mut input = vec![0u8; READ_BUFFER];
-    let Some((start, end)) = server_handshake(&mut stream, &mut input)? else {
+    let deflate = DeflateConfig::default();
+    let Some((start, end, agreement)) = server_handshake(&mut stream, &mut input, Some(&deflate))?
+    else {
         return Ok(()); // rejected, or the peer left
     };
     let mut conn = Connection::server(Config::default());
+    if let Some(agreement) = agreement {
+        conn.enable_deflate(&agreement).map_err(io::Error::other)?;
+    }
     echo(&mut stream, &mut conn, &mut input, start, end)
 }

@@ -6,7 +6,9 @@
 //!
 //! Whole messages come from a [`MessageReader`]: the socket reads straight
 //! into its buffer, and each echo is written from there, header first, with
-//! no copy of the payload.
+//! no copy of the payload. When the client offers permessage-deflate (every
+//! browser does), it is accepted: messages arrive inflated, and echoes go
+//! back compressed.
 //!
 //! ```text
 //! cargo run --release --example tokio_echo -- 127.0.0.1:9003
@@ -15,8 +17,9 @@
 use std::io;
 
 use rfc6455::{
-    Config, Connection, ConnectionState, HandshakeAccept, HeadStatus, Incoming, MessageKind,
-    MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER, MAX_HEADER_LEN,
+    Config, Connection, ConnectionState, DeflateAgreement, DeflateConfig, HandshakeAccept,
+    HeadStatus, Incoming, MessageKind, MessageReader, Opcode, SendError, ServerHandshake,
+    EMPTY_HTTP_HEADER, MAX_HEADER_LEN,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -49,17 +52,24 @@ async fn main() -> io::Result<()> {
 async fn serve(mut stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let mut reader = MessageReader::new();
-    if !handshake(&mut stream, &mut reader).await? {
+    let Some(deflate) = handshake(&mut stream, &mut reader).await? else {
         return Ok(()); // rejected, or the peer left
-    }
+    };
     let mut conn = Connection::server(Config::default());
+    if let Some(agreement) = deflate {
+        conn.enable_deflate(&agreement).map_err(io::Error::other)?;
+    }
     echo(&mut stream, &mut conn, &mut reader).await
 }
 
-/// Reads and answers the upgrade request. Bytes that came after the request
-/// are left in `reader`. `false` when the request was refused or the peer
-/// left.
-async fn handshake(stream: &mut TcpStream, reader: &mut MessageReader) -> io::Result<bool> {
+/// Reads and answers the upgrade request, accepting permessage-deflate when
+/// offered. Bytes that came after the request are left in `reader`. `None`
+/// when the request was refused or the peer left; otherwise the deflate
+/// agreement, if any.
+async fn handshake(
+    stream: &mut TcpStream,
+    reader: &mut MessageReader,
+) -> io::Result<Option<Option<DeflateAgreement>>> {
     let server = ServerHandshake::new();
     let mut head = vec![0u8; MAX_HEAD];
     let mut filled = 0;
@@ -67,20 +77,25 @@ async fn handshake(stream: &mut TcpStream, reader: &mut MessageReader) -> io::Re
     loop {
         let n = stream.read(&mut head[filled..]).await?;
         if n == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
         match server.receive_request(&head[..filled], &mut headers) {
             Ok(HeadStatus::Partial) if filled < head.len() => continue,
-            Ok(HeadStatus::Partial) => return Ok(false), // the engine's 431 comes first
+            Ok(HeadStatus::Partial) => return Ok(None), // the engine's 431 comes first
             Ok(HeadStatus::Complete(request)) => {
+                let agreement = DeflateConfig::default().accept_offer(request.extensions());
+                let answer = agreement.as_ref().map(DeflateAgreement::response);
+                let extensions = answer.as_ref().map(|text| [text.as_str()]);
+                let accept =
+                    HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
                 let len = request
-                    .accept(&HandshakeAccept::new(), &mut response)
+                    .accept(&accept, &mut response)
                     .map_err(io::Error::other)?;
                 stream.write_all(&response[..len]).await?;
                 reader.push(&head[request.head_len()..filled]);
-                return Ok(true);
+                return Ok(Some(agreement));
             }
             Err(error) => {
                 // 400, 405, 426 or 431, with the reason in the body.
@@ -88,7 +103,7 @@ async fn handshake(stream: &mut TcpStream, reader: &mut MessageReader) -> io::Re
                     .write_response(&mut response)
                     .map_err(io::Error::other)?;
                 stream.write_all(&response[..len]).await?;
-                return Ok(false);
+                return Ok(None);
             }
         }
     }
@@ -106,6 +121,7 @@ async fn echo(
 ) -> io::Result<()> {
     let mut control = [0u8; 256];
     let mut small = [0u8; MAX_HEADER_LEN + SMALL];
+    let mut compressed = Vec::new();
     loop {
         loop {
             match reader.next(conn) {
@@ -115,6 +131,16 @@ async fn echo(
                         MessageKind::Binary => Opcode::Binary,
                     };
                     let payload = message.as_bytes();
+                    if conn.deflate_agreement().is_some() {
+                        // permessage-deflate: the echo is compressed, so it
+                        // cannot be written from the reader's buffer as is.
+                        let Some(len) = encode(conn, opcode, payload, &mut compressed) else {
+                            break; // closing: nothing more may be sent
+                        };
+                        stream.write_all(&compressed[..len]).await?;
+                        flush(stream, conn, &mut control).await?;
+                        continue;
+                    }
                     let header = &mut small[..MAX_HEADER_LEN];
                     let Ok(len) = conn.start_frame(opcode, true, payload.len() as u64, header)
                     else {
@@ -158,6 +184,24 @@ async fn echo(
             return Ok(());
         }
         reader.filled(n);
+    }
+}
+
+/// Encodes a whole message with `send_frame` (compressed when deflate is
+/// on) into `out`, grown to what the frame needs. `None` once nothing may be
+/// sent.
+fn encode(
+    conn: &mut Connection,
+    opcode: Opcode,
+    payload: &[u8],
+    out: &mut Vec<u8>,
+) -> Option<usize> {
+    loop {
+        match conn.send_frame(opcode, true, payload, out) {
+            Ok(len) => return Some(len),
+            Err(SendError::BufferTooSmall(too_small)) => out.resize(too_small.required, 0),
+            Err(SendError::Usage(_)) => return None,
+        }
     }
 }
 

@@ -53,8 +53,8 @@ pub enum ProtocolError {
     /// A message's length exceeds the configured `max_message_size`; for a
     /// compressed message, its length once inflated.
     MessageTooLarge,
-    /// A compressed message (permessage-deflate) is not valid DEFLATE data,
-    /// or has data after a final block (RFC 7692 §7.2.2).
+    /// A compressed message (permessage-deflate) is not valid DEFLATE data
+    /// (RFC 7692 §7.2.2).
     InvalidCompressedData,
     /// A compressed message arrived and `receive` had no buffer to inflate
     /// it into: a local mistake (use `receive_into` once deflate is on),

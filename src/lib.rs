@@ -80,6 +80,11 @@
 //! - `simdutf8` (default): SIMD validation of the bulk of text chunks.
 //!   Without it a branch-free DFA validates everything; both fail at the
 //!   first invalid byte.
+//! - `deflate` (default, needs `alloc`): permessage-deflate (RFC 7692).
+//!   [`DeflateConfig`] negotiates it in either role;
+//!   [`Connection::enable_deflate`] turns it on; compressed messages are
+//!   then inflated by [`Connection::receive_into`] into a buffer you size,
+//!   and data frames you send are compressed.
 //!
 //! With `default-features = false` the crate needs neither `std` nor an
 //! allocator.
@@ -91,9 +96,9 @@
 //! fragmentation with interleaved control frames), fail-fast UTF-8 (§8.1),
 //! close codes and the close handshake (§5.5.1, §7), and the opening
 //! handshake (§4) from raw HTTP/1.1 or pre-parsed parts, with RFC 8441
-//! helpers. Not here: sockets, TLS, timers (keep-alive pings and close
-//! timeouts are the caller's clock), and extensions such as
-//! permessage-deflate (RFC 7692), which will build on the extension parser.
+//! helpers, and permessage-deflate (RFC 7692). Not here: sockets, TLS,
+//! timers (keep-alive pings and close timeouts are the caller's clock), and
+//! extensions other than permessage-deflate.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, unreachable_pub, missing_debug_implementations)]

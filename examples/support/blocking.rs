@@ -7,8 +7,9 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 
 use rfc6455::{
-    ClientRequest, Connection, ConnectionState, Event, HandshakeAccept, HeadStatus, MaskKeySource,
-    MessageKind, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientRequest, Connection, ConnectionState, DeflateAgreement, DeflateConfig, Event,
+    HandshakeAccept, HeadStatus, MaskKeySource, MessageKind, Opcode, ServerHandshake,
+    EMPTY_HTTP_HEADER, PERMESSAGE_DEFLATE,
 };
 
 use super::url::WsUrl;
@@ -29,13 +30,19 @@ pub fn emit<E: std::fmt::Debug>(
     out.truncate(start + written);
 }
 
-/// Reads and answers a client's upgrade request. Returns the end of the
-/// bytes read into `input`, and where the WebSocket bytes after the request
-/// start, or `None` when the request was rejected or the peer left.
+/// What the opening handshake left: where the WebSocket bytes read with it
+/// start and end in the buffer, and the permessage-deflate agreement, if one
+/// was made.
+pub type Upgraded = (usize, usize, Option<DeflateAgreement>);
+
+/// Reads and answers a client's upgrade request, accepting its first
+/// permessage-deflate offer when `deflate` is given. `None` when the request
+/// was rejected or the peer left.
 pub fn server_handshake(
     stream: &mut TcpStream,
     input: &mut [u8],
-) -> io::Result<Option<(usize, usize)>> {
+    deflate: Option<&DeflateConfig>,
+) -> io::Result<Option<Upgraded>> {
     let server = ServerHandshake::new();
     let mut filled = 0;
     let mut response = [0u8; 1024];
@@ -49,11 +56,17 @@ pub fn server_handshake(
         match server.receive_request(&input[..filled], &mut headers) {
             Ok(HeadStatus::Partial) => continue,
             Ok(HeadStatus::Complete(request)) => {
+                let agreement =
+                    deflate.and_then(|config| config.accept_offer(request.extensions()));
+                let answer = agreement.as_ref().map(DeflateAgreement::response);
+                let extensions = answer.as_ref().map(|text| [text.as_str()]);
+                let accept =
+                    HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
                 let len = request
-                    .accept(&HandshakeAccept::new(), &mut response)
+                    .accept(&accept, &mut response)
                     .map_err(io::Error::other)?;
                 stream.write_all(&response[..len])?;
-                return Ok(Some((request.head_len(), filled)));
+                return Ok(Some((request.head_len(), filled, agreement)));
             }
             Err(error) => {
                 // 400, 405, 426 or 431, with the reason in the body.
@@ -67,17 +80,23 @@ pub fn server_handshake(
     }
 }
 
-/// Connects to `url` and runs the client handshake. Returns the stream,
-/// the bytes read into `input`, and where the WebSocket bytes start.
+/// Connects to `url` and runs the client handshake, offering
+/// permessage-deflate when `deflate` is given. Returns the stream, where the
+/// WebSocket bytes read with the response start and end in `input`, and the
+/// deflate agreement if the server accepted the offer.
 pub fn client_handshake(
     url: &WsUrl,
     nonce: [u8; 16],
     input: &mut [u8],
-) -> io::Result<(TcpStream, usize, usize)> {
+    deflate: Option<&DeflateConfig>,
+) -> io::Result<(TcpStream, usize, usize, Option<DeflateAgreement>)> {
     let mut stream = TcpStream::connect(&url.address)?;
     stream.set_nodelay(true)?;
     let mut request = [0u8; 2048];
+    let offer = deflate.map(DeflateConfig::offer);
+    let offers = offer.as_ref().map(|text| [text.as_str()]);
     let handshake = ClientRequest::new(&url.host, &url.target)
+        .extensions(offers.as_ref().map_or(&[], |o| &o[..]))
         .write(&nonce, &mut request)
         .map_err(io::Error::other)?;
     stream.write_all(&request[..handshake.request_len()])?;
@@ -98,8 +117,16 @@ pub fn client_handshake(
         {
             HeadStatus::Partial => continue,
             HeadStatus::Complete(response) => {
-                handshake.validate(&response).map_err(io::Error::other)?;
-                return Ok((stream, response.head_len(), filled));
+                let negotiated = handshake.validate(&response).map_err(io::Error::other)?;
+                // A response whose parameters were not allowed fails the
+                // connection (RFC 7692 §7.1).
+                let agreement = match (deflate, negotiated.extensions().next()) {
+                    (Some(config), Some(answer)) if answer.name() == PERMESSAGE_DEFLATE => {
+                        Some(config.accept_response(&answer).map_err(io::Error::other)?)
+                    }
+                    _ => None,
+                };
+                return Ok((stream, response.head_len(), filled, agreement));
             }
         }
     }
@@ -125,13 +152,15 @@ pub fn echo<K: MaskKeySource>(
         payload: Vec::with_capacity(input.len()),
         started: false,
     };
+    // Compressed messages (permessage-deflate) are inflated here.
+    let mut inflated = vec![0u8; fragment_limit];
     loop {
-        while start < end {
-            let received = match conn.receive(&mut input[start..end]) {
-                Ok(received) => received,
-                Err(_) => break, // the failing Close is queued: drained below
-            };
+        // An error leaves the loop: the failing Close is queued, drained below.
+        while let Ok(received) = conn.receive_into(&mut input[start..end], &mut inflated) {
             start += received.consumed;
+            // Done when a call uses nothing and gives nothing: inflated
+            // bytes may wait for room after the input is used up.
+            let idle = received.consumed == 0 && received.event.is_none();
             if let Some(Event::Message(chunk)) = received.event {
                 fragment.payload.extend_from_slice(chunk.payload);
                 if chunk.message_end || fragment.payload.len() >= fragment_limit {
@@ -140,6 +169,9 @@ pub fn echo<K: MaskKeySource>(
             }
             // Drain after every receive: Pongs and Close replies.
             emit(&mut out, 512, |buf| conn.poll_transmit(buf));
+            if idle {
+                break;
+            }
         }
         emit(&mut out, 512, |buf| conn.poll_transmit(buf));
         stream.write_all(&out)?;

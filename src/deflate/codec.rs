@@ -140,8 +140,6 @@ impl Compressor {
 pub(crate) enum InflateError {
     /// The bytes are not a DEFLATE stream.
     Corrupt,
-    /// Compressed bytes follow a final block inside the message.
-    DataAfterEnd,
 }
 
 /// This end's decompressor.
@@ -183,10 +181,10 @@ impl Decompressor {
         out: &mut [u8],
     ) -> Result<(usize, usize), InflateError> {
         if self.ended {
-            return match input.is_empty() {
-                true => Ok((0, 0)),
-                false => Err(InflateError::DataAfterEnd),
-            };
+            // After a final block, the rest of the message is padding (RFC
+            // 7692 §7.2.3.4 ends its example with a 0x00 there); the next
+            // message starts a new stream.
+            return Ok((input.len(), 0));
         }
         let result = inflate(&mut self.state, input, out, MZFlush::None);
         match result.status {
@@ -227,13 +225,6 @@ impl Decompressor {
         }
         self.end_message();
         Ok((written, true))
-    }
-
-    /// Forgets the window: nothing after this may refer to earlier data.
-    pub(crate) fn forget(&mut self) {
-        self.state.reset_as(ZeroReset);
-        self.ended = false;
-        self.tail_fed = 0;
     }
 
     /// Starts the next message: a stream the peer ended starts again.

@@ -349,8 +349,9 @@ impl DeflateConfig {
             compress_window_bits: server_max_window_bits.unwrap_or(MAX_WINDOW_BITS),
             compress_no_context_takeover: response.server_no_context_takeover,
             peer_window_bits: client_window,
-            peer_no_context_takeover: response.client_no_context_takeover
-                || offer.client_no_context_takeover,
+            // The offer's client_no_context_takeover is only a hint (RFC 7692
+            // §7.1.1.2); clients such as Autobahn's keep their context anyway.
+            peer_no_context_takeover: response.client_no_context_takeover,
             level: self.level,
         }
     }

@@ -175,12 +175,10 @@ impl DeflateSession {
             self.nothing_delivered = false;
         }
         if message_end {
+            // The window is kept even when the peer agreed not to refer to
+            // it: keeping it is always correct.
             self.incoming = None;
             self.finishing = false;
-            if self.agreement.peer_no_context_takeover() {
-                // Nothing later may refer to this message.
-                self.decompressor.forget();
-            }
         }
         Ok(Inflated {
             written,

@@ -101,12 +101,13 @@ fn the_server_takes_the_first_valid_offer_and_answers_it() {
         "permessage-deflate; server_max_window_bits=9"
     );
     assert_eq!(agreement.compress_window_bits(), 9);
-    // What the client promises binds it.
+    // The client's window limit binds it; its client_no_context_takeover is
+    // only a hint (RFC 7692 §7.1.1.2), so the window is kept.
     let agreement =
         offer("permessage-deflate; client_max_window_bits=10; client_no_context_takeover").unwrap();
     assert_eq!(agreement.response().as_str(), "permessage-deflate");
     assert_eq!(agreement.peer_window_bits(), 10);
-    assert!(agreement.peer_no_context_takeover());
+    assert!(!agreement.peer_no_context_takeover());
     assert!(offer("x-other, permessage-deflate; server_max_window_bits=20").is_none());
 }
 
