@@ -79,5 +79,5 @@ fn serve(mut stream: TcpStream, policy: &Policy, registry: &Registry) -> io::Res
     let Some(upgrade) = http::serve_request(&mut stream, policy)? else {
         return Ok(()); // answered over HTTP, or the peer left
     };
-    session::run(stream, upgrade.user, &upgrade.leftover, registry)
+    session::run(stream, upgrade, registry)
 }

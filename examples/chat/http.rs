@@ -11,7 +11,10 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use rfc6455::{HandshakeAccept, HeadStatus, RequestHead, ServerHandshake, EMPTY_HTTP_HEADER};
+use rfc6455::{
+    DeflateAgreement, DeflateConfig, HandshakeAccept, HeadStatus, RequestHead, ServerHandshake,
+    EMPTY_HTTP_HEADER,
+};
 
 use super::auth::Policy;
 
@@ -33,6 +36,8 @@ pub struct Upgrade {
     pub user: String,
     /// Bytes that came after the request head: WebSocket frames already.
     pub leftover: Vec<u8>,
+    /// permessage-deflate, when the client offered it (every browser does).
+    pub deflate: Option<DeflateAgreement>,
 }
 
 /// Reads one request and answers it. Returns the upgrade when the client
@@ -92,13 +97,19 @@ fn handshake(
     };
     match policy.check(&request) {
         Ok(user) => {
+            let deflate = DeflateConfig::default().accept_offer(request.extensions());
+            let answer = deflate.as_ref().map(DeflateAgreement::response);
+            let extensions = answer.as_ref().map(|text| [text.as_str()]);
+            let accept =
+                HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
             let len = request
-                .accept(&HandshakeAccept::new(), &mut response)
+                .accept(&accept, &mut response)
                 .map_err(io::Error::other)?;
             stream.write_all(&response[..len])?;
             Ok(Some(Upgrade {
                 user,
                 leftover: input[request.head_len()..].to_vec(),
+                deflate,
             }))
         }
         Err(refusal) => {

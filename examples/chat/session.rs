@@ -24,6 +24,7 @@ use rfc6455::{
     Config, Connection, ConnectionState, Incoming, Message, MessageReader, PreparedMessage,
 };
 
+use super::http::Upgrade;
 use super::rooms::{ClientId, Registry};
 
 /// The largest message a client may send; a bigger one closes the
@@ -83,17 +84,27 @@ pub fn connection_config() -> Config {
     config
 }
 
-/// Runs a client whose handshake is done until it disconnects. `leftover`
-/// holds the bytes that followed the handshake: frames already.
-pub fn run(
-    stream: TcpStream,
-    user: String,
-    leftover: &[u8],
-    registry: &Registry,
-) -> io::Result<()> {
+/// Runs a client whose handshake is done until it disconnects. The
+/// upgrade's `leftover` holds the bytes that followed the handshake: frames
+/// already. With permessage-deflate, messages arrive inflated (the reader
+/// handles it), replies go out compressed, and broadcasts, encoded once for
+/// everyone, go out uncompressed, as RFC 7692 allows for any message.
+pub fn run(stream: TcpStream, upgrade: Upgrade, registry: &Registry) -> io::Result<()> {
+    let Upgrade {
+        user,
+        leftover,
+        deflate,
+    } = upgrade;
+    let leftover = &leftover[..];
     stream.set_read_timeout(None)?;
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    let conn = Arc::new(Mutex::new(Connection::server(connection_config())));
+    let mut engine = Connection::server(connection_config());
+    if let Some(agreement) = deflate {
+        engine
+            .enable_deflate(&agreement)
+            .map_err(io::Error::other)?;
+    }
+    let conn = Arc::new(Mutex::new(engine));
     let (queue, items) = sync_channel(OUTBOX_CAPACITY);
     let outbox = Outbox {
         queue,

@@ -86,6 +86,9 @@ test("two browser tabs join a room and chat through the server", async () => {
     await bob.page.click("#send");
     await logLine(bob.page, "error", "not_a_member");
     assert.equal(await bob.page.locator("#status").textContent(), "connected");
+    // Chromium offers permessage-deflate, and the server accepted it: the
+    // messages above went through the compressed path.
+    assert.match(await bob.page.locator("#extensions").textContent(), /permessage-deflate/);
 
     if (process.env.CHAT_SCREENSHOT) {
       await alice.page.screenshot({ path: process.env.CHAT_SCREENSHOT, fullPage: true });
