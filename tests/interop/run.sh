@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Interoperability with the clients people use, permessage-deflate on:
+# Node's `ws` and Python's `websockets` against the echo_server example.
+# Installs both (pinned: package-lock.json here, and websockets==13.1 into
+# a private directory), starts the server on a free port, runs both
+# clients, and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+cargo build --release --example echo_server
+server_bin="${CARGO_TARGET_DIR:-target}/release/examples/echo_server"
+(cd tests/interop && npm ci --no-audit --no-fund)
+pydeps="tests/interop/.python"
+[ -d "$pydeps/websockets" ] || python3 -m pip install --quiet --target "$pydeps" websockets==13.1
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$server_bin" 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
+server_pid=$!
+url=""
+for _ in $(seq 100); do
+    url="$(head -n1 "$work/stdout" | grep -o 'ws://[0-9.:]*' || true)"
+    [ -n "$url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "the echo server did not print its address" >&2; exit 1; }
+
+node tests/interop/ws_client.mjs "$url/"
+PYTHONPATH="$pydeps" python3 tests/interop/websockets_client.py "$url/"
