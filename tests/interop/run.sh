@@ -11,7 +11,14 @@ cargo build --release --example echo_server
 server_bin="${CARGO_TARGET_DIR:-target}/release/examples/echo_server"
 (cd tests/interop && npm ci --no-audit --no-fund)
 pydeps="tests/interop/.python"
-[ -d "$pydeps/websockets" ] || python3 -m pip install --quiet --target "$pydeps" websockets==13.1
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || { echo "python3 has no pip and installing python3-pip needs root" >&2; exit 1; }
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip
+fi
+# --target also keeps clear of PEP 668's externally-managed check on Debian.
+[ -d "$pydeps/websockets" ] ||
+    python3 -m pip install --quiet --disable-pip-version-check --target "$pydeps" websockets==13.1
 
 work="$(mktemp -d)"
 server_pid=""
