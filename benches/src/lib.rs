@@ -4,6 +4,7 @@
 //! Run with `cargo bench -p rfc6455-benches` from the repository root;
 //! `-- D1 E2 --reps 7` picks workloads and the number of timed runs.
 
+pub mod deflate;
 pub mod limits;
 pub mod peers;
 pub mod record;

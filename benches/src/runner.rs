@@ -475,6 +475,56 @@ fn handshake_workload(rt: &Runtime, names: &Names, reps: usize) {
     );
 }
 
+/// Z1, Z2: permessage-deflate, ours only (none of the peers measured here
+/// implements it): compression and decompression speed, and the ratio.
+fn deflate_workload(id: &str, reps: usize) {
+    let w = crate::deflate::workload(id);
+    let w = &w;
+    let mut wire = Vec::new();
+    crate::deflate::compress(w, &mut wire);
+    crate::deflate::check(w, &wire);
+    let compressed = wire.clone();
+    let mut entries: Vec<Entry<'_, Vec<u8>>> = vec![
+        Entry::new(
+            "rfc6455 send_text, compressing",
+            Kind::Ours,
+            move |_full, sink: &mut Vec<u8>| crate::deflate::compress(w, sink),
+        ),
+        Entry::new(
+            "rfc6455 MessageReader, inflating",
+            Kind::OursAlt,
+            move |_full, _sink: &mut Vec<u8>| crate::deflate::decompress(w, &compressed),
+        ),
+    ];
+    measure(&mut entries, &mut wire, reps);
+    let payload = w.payload();
+    println!("\n{}  {}", w.id, w.title);
+    println!(
+        "    {} messages, {} payload bytes, {} bytes on the wire: {:.1}% of the payload; {reps} timed runs",
+        thousands(w.messages.len() as f64),
+        thousands(payload as f64),
+        thousands(wire.len() as f64),
+        100.0 * wire.len() as f64 / payload as f64,
+    );
+    println!(
+        "  {:<40} {:>9} {:>21}   {:>12} {:>27}",
+        "implementation", "MB/s", "(min .. max)", "msgs/s", "(min .. max)"
+    );
+    for e in &entries {
+        let (mb, mb_lo, mb_hi) = stats(&e.times, payload as f64 / 1e6);
+        let (ms, ms_lo, ms_hi) = stats(&e.times, w.messages.len() as f64);
+        println!(
+            "  {:<40} {:>9.1} {:>21}   {:>12} {:>27}",
+            e.name,
+            mb,
+            format!("({mb_lo:.1} .. {mb_hi:.1})"),
+            thousands(ms),
+            format!("({} .. {})", thousands(ms_lo), thousands(ms_hi)),
+        );
+    }
+    println!("  (MB/s counts uncompressed payload; no peer here implements permessage-deflate)");
+}
+
 fn limits_workload(reps: usize) {
     let b = spec::limit_buffers();
     let b = &b;
@@ -609,9 +659,12 @@ pub fn main() {
         }
     }
     assert!(reps >= 7, "WORKLOADS.md §2 asks for at least 7 timed runs");
-    let all = ["D1", "D2", "D3", "D4", "D5", "E1", "E2", "H1", "L1"];
+    let all = [
+        "D1", "D2", "D3", "D4", "D5", "E1", "E2", "H1", "L1", "Z1", "Z2",
+    ];
     if chosen.is_empty() {
-        chosen = all.iter().map(|s| s.to_string()).collect();
+        // Z1 and Z2 (permessage-deflate, ours only) run when named.
+        chosen = all[..9].iter().map(|s| s.to_string()).collect();
     }
     for c in &chosen {
         assert!(
@@ -668,6 +721,7 @@ pub fn main() {
             "E1" | "E2" => encode_workload(id, &rt, &names, reps),
             "H1" => handshake_workload(&rt, &names, reps),
             "L1" => limits_workload(reps),
+            "Z1" | "Z2" => deflate_workload(id, reps),
             _ => unreachable!(),
         }
     }
