@@ -165,6 +165,7 @@ impl Receiver {
 
     /// Decodes from the front of `input` until one item is complete or the
     /// input is used up. Returns the bytes used and the item, if any.
+    #[inline(always)] // one caller, on the path of every message
     pub(crate) fn decode<'a>(
         &mut self,
         input: &'a mut [u8],
