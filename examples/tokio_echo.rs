@@ -86,10 +86,7 @@ async fn handshake(
             Ok(HeadStatus::Partial) => return Ok(None), // the engine's 431 comes first
             Ok(HeadStatus::Complete(request)) => {
                 let agreement = DeflateConfig::default().accept_offer(request.extensions());
-                let answer = agreement.as_ref().map(DeflateAgreement::response);
-                let extensions = answer.as_ref().map(|text| [text.as_str()]);
-                let accept =
-                    HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
+                let accept = HandshakeAccept::new().deflate(agreement.as_ref());
                 let len = request
                     .accept(&accept, &mut response)
                     .map_err(io::Error::other)?;

@@ -126,6 +126,114 @@ Set-Cookie: id=7\r\n\
     );
 }
 
+/// `HandshakeAccept::deflate` writes the agreement's answer first, on the
+/// same line as the application's own extensions, and only if it was offered.
+#[cfg(feature = "deflate")]
+#[test]
+fn accepting_deflate_writes_the_agreements_answer() {
+    use rfc6455::DeflateConfig;
+
+    parsed_keep_alive(|request| {
+        let agreement = DeflateConfig::default()
+            .accept_offer(request.extensions())
+            .unwrap();
+        let mut out = [0u8; 512];
+        let prefix = "HTTP/1.1 101 Switching Protocols\r\n\
+Upgrade: websocket\r\n\
+Connection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n";
+
+        // Alone: the same bytes as passing its text to `extensions`.
+        let n = request
+            .accept(&HandshakeAccept::new().deflate(&agreement), &mut out)
+            .unwrap();
+        let expected = format!(
+            "{prefix}Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n\r\n"
+        );
+        assert_eq!(std::str::from_utf8(&out[..n]).unwrap(), expected);
+        let text = agreement.response();
+        let by_hand = [text.as_str()];
+        let m = request
+            .accept(&HandshakeAccept::new().extensions(&by_hand), &mut out)
+            .unwrap();
+        assert_eq!(
+            (m, std::str::from_utf8(&out[..m]).unwrap()),
+            (n, &*expected)
+        );
+
+        // With other extensions, in either call order: deflate first.
+        let others = ["x-custom; mode=fast"];
+        let both = [
+            HandshakeAccept::new()
+                .protocol("chat")
+                .deflate(Some(&agreement))
+                .extensions(&others)
+                .headers(&[("Set-Cookie", "id=7")]),
+            HandshakeAccept::new()
+                .headers(&[("Set-Cookie", "id=7")])
+                .extensions(&others)
+                .deflate(Some(&agreement))
+                .protocol("chat"),
+        ];
+        for accept in both {
+            let n = request.accept(&accept, &mut out).unwrap();
+            let expected = format!(
+                "{prefix}Sec-WebSocket-Protocol: chat\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10, x-custom; mode=fast\r\n\
+Set-Cookie: id=7\r\n\
+\r\n"
+            );
+            assert_eq!(std::str::from_utf8(&out[..n]).unwrap(), expected);
+            let response = request.accept_response(&accept).unwrap();
+            assert_eq!(response.extensions(), others);
+            let fields: Vec<_> = response.headers().collect();
+            assert_eq!(
+                fields[3..],
+                [
+                    ("Sec-WebSocket-Protocol", &b"chat"[..]),
+                    (
+                        "Sec-WebSocket-Extensions",
+                        b"permessage-deflate; server_max_window_bits=10"
+                    ),
+                    ("Sec-WebSocket-Extensions", b"x-custom; mode=fast"),
+                    ("Set-Cookie", b"id=7"),
+                ]
+            );
+        }
+
+        // `None` (no acceptable offer) adds nothing, and a later `None`
+        // takes back an earlier agreement.
+        for accept in [
+            HandshakeAccept::new().deflate(None),
+            HandshakeAccept::new().deflate(&agreement).deflate(None),
+        ] {
+            let n = request.accept(&accept, &mut out).unwrap();
+            assert_eq!(
+                std::str::from_utf8(&out[..n]).unwrap(),
+                format!("{prefix}\r\n")
+            );
+        }
+    });
+
+    // An agreement is only sent to a client that offered permessage-deflate.
+    let agreement = DeflateConfig::default()
+        .accept_offer(rfc6455::parse_extensions(b"permessage-deflate").filter_map(Result::ok))
+        .unwrap();
+    let input = request(&VALID);
+    let mut headers = [EMPTY_HTTP_HEADER; 32];
+    let plain = ServerHandshake::new()
+        .receive_request(&input, &mut headers)
+        .unwrap()
+        .complete()
+        .unwrap();
+    let mut out = [0xEEu8; 256];
+    assert_eq!(
+        plain.accept(&HandshakeAccept::new().deflate(&agreement), &mut out),
+        Err(HandshakeWriteError::ExtensionNotOffered)
+    );
+    assert!(out.iter().all(|&b| b == 0xEE));
+}
+
 #[test]
 fn real_world_requests_are_accepted() {
     for name in FIXTURES {

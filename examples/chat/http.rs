@@ -98,10 +98,7 @@ fn handshake(
     match policy.check(&request) {
         Ok(user) => {
             let deflate = DeflateConfig::default().accept_offer(request.extensions());
-            let answer = deflate.as_ref().map(DeflateAgreement::response);
-            let extensions = answer.as_ref().map(|text| [text.as_str()]);
-            let accept =
-                HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
+            let accept = HandshakeAccept::new().deflate(deflate.as_ref());
             let len = request
                 .accept(&accept, &mut response)
                 .map_err(io::Error::other)?;

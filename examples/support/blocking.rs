@@ -58,10 +58,7 @@ pub fn server_handshake(
             Ok(HeadStatus::Complete(request)) => {
                 let agreement =
                     deflate.and_then(|config| config.accept_offer(request.extensions()));
-                let answer = agreement.as_ref().map(DeflateAgreement::response);
-                let extensions = answer.as_ref().map(|text| [text.as_str()]);
-                let accept =
-                    HandshakeAccept::new().extensions(extensions.as_ref().map_or(&[], |e| &e[..]));
+                let accept = HandshakeAccept::new().deflate(agreement.as_ref());
                 let len = request
                     .accept(&accept, &mut response)
                     .map_err(io::Error::other)?;

@@ -10,9 +10,12 @@ use super::headers::HeaderSource;
 use super::request::HandshakeRequest;
 use super::tokens::{is_field_value, is_token};
 use super::write::{status_line, write_into, Emit, Sink};
+#[cfg(feature = "deflate")]
+use crate::{DeflateAgreement, ParamsText};
 
 /// What the application agrees to when it accepts a handshake: a
-/// subprotocol, extensions and extra response headers.
+/// subprotocol, permessage-deflate, other extensions and extra response
+/// headers.
 ///
 /// ```
 /// use rfc6455::HandshakeAccept;
@@ -26,6 +29,7 @@ use super::write::{status_line, write_into, Emit, Sink};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HandshakeAccept<'a> {
     protocol: Option<&'a str>,
+    deflate: DeflateElement,
     extensions: &'a [&'a str],
     headers: &'a [(&'a str, &'a str)],
 }
@@ -35,6 +39,7 @@ impl<'a> HandshakeAccept<'a> {
     pub const fn new() -> Self {
         Self {
             protocol: None,
+            deflate: DeflateElement::NONE,
             extensions: &[],
             headers: &[],
         }
@@ -53,9 +58,61 @@ impl<'a> HandshakeAccept<'a> {
         }
     }
 
+    /// Accepts permessage-deflate (RFC 7692) as `agreement` says: its
+    /// [`response`](DeflateAgreement::response) is sent as the first element
+    /// of `Sec-WebSocket-Extensions`, before any
+    /// [`extensions`](Self::extensions). `None` (no acceptable offer, or
+    /// deflate turned off) sends nothing for it.
+    ///
+    /// Pass the agreement from
+    /// [`DeflateConfig::accept_offer`](crate::DeflateConfig::accept_offer) on
+    /// this request, then hand the same agreement to
+    /// [`Connection::enable_deflate`](crate::Connection::enable_deflate). The
+    /// text is copied, so the agreement need not outlive this value. Do not
+    /// name `permessage-deflate` in `extensions` as well.
+    ///
+    /// ```
+    /// use rfc6455::{DeflateConfig, HandshakeAccept, ServerHandshake, EMPTY_HTTP_HEADER};
+    ///
+    /// let input = b"GET /chat HTTP/1.1\r\n\
+    ///     Host: server.example.com\r\n\
+    ///     Upgrade: websocket\r\n\
+    ///     Connection: Upgrade\r\n\
+    ///     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+    ///     Sec-WebSocket-Version: 13\r\n\
+    ///     Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n\
+    ///     \r\n";
+    /// let mut headers = [EMPTY_HTTP_HEADER; 16];
+    /// let request = ServerHandshake::new()
+    ///     .receive_request(input, &mut headers)
+    ///     .unwrap()
+    ///     .complete()
+    ///     .unwrap();
+    ///
+    /// let agreement = DeflateConfig::default().accept_offer(request.extensions());
+    /// let accept = HandshakeAccept::new().deflate(agreement.as_ref());
+    /// let mut out = [0u8; 256];
+    /// let n = request.accept(&accept, &mut out).unwrap();
+    /// let response = std::str::from_utf8(&out[..n]).unwrap();
+    /// assert!(response.contains(
+    ///     "\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n"
+    /// ));
+    /// ```
+    #[cfg(feature = "deflate")]
+    #[must_use]
+    pub fn deflate<'d>(self, agreement: impl Into<Option<&'d DeflateAgreement>>) -> Self {
+        Self {
+            deflate: DeflateElement {
+                text: agreement.into().map(DeflateAgreement::response),
+            },
+            ..self
+        }
+    }
+
     /// The extensions agreed to, each a §9.1 list element with its response
-    /// parameters (`permessage-deflate; client_max_window_bits=10`). Each
-    /// name must have been offered. They are sent in this order.
+    /// parameters (`x-custom; mode=fast`). Each name must have been offered.
+    /// They are sent in this order, after the permessage-deflate element from
+    /// [`deflate`](Self::deflate) if there is one.
     #[must_use]
     pub const fn extensions(self, extensions: &'a [&'a str]) -> Self {
         Self { extensions, ..self }
@@ -79,8 +136,34 @@ pub struct AcceptResponse<'a> {
     /// `None` for HTTP/2.
     accept: Option<AcceptKey>,
     protocol: Option<&'a str>,
+    deflate: DeflateElement,
     extensions: &'a [&'a str],
     headers: &'a [(&'a str, &'a str)],
+}
+
+/// The permessage-deflate element set by [`HandshakeAccept::deflate`], held
+/// inline; always empty without the `deflate` feature.
+#[derive(Debug, Clone, Copy, Default)]
+struct DeflateElement {
+    #[cfg(feature = "deflate")]
+    text: Option<ParamsText>,
+}
+
+impl DeflateElement {
+    const NONE: Self = Self {
+        #[cfg(feature = "deflate")]
+        text: None,
+    };
+
+    #[cfg(feature = "deflate")]
+    fn as_str(&self) -> Option<&str> {
+        self.text.as_ref().map(ParamsText::as_str)
+    }
+
+    #[cfg(not(feature = "deflate"))]
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<'a> AcceptResponse<'a> {
@@ -106,14 +189,17 @@ impl<'a> AcceptResponse<'a> {
         self.protocol
     }
 
-    /// The extensions accepted, as given to [`HandshakeAccept::extensions`].
+    /// The extensions accepted, as given to [`HandshakeAccept::extensions`]
+    /// (without the permessage-deflate element from `HandshakeAccept::deflate`,
+    /// which [`headers`](Self::headers) and [`write`](Self::write) put first).
     pub fn extensions(&self) -> &'a [&'a str] {
         self.extensions
     }
 
     /// The response header fields, in the order [`write`](Self::write) uses:
     /// `Upgrade`, `Connection` and `Sec-WebSocket-Accept` (HTTP/1.1 only),
-    /// then the subprotocol, one field per extension, and the extra headers.
+    /// then the subprotocol, one field per extension (permessage-deflate
+    /// first), and the extra headers.
     /// HTTP/2 names are lowercase.
     pub fn headers(&self) -> AcceptHeaders<'_> {
         AcceptHeaders {
@@ -146,10 +232,15 @@ impl Emit for AcceptResponse<'_> {
             sink.header("Sec-WebSocket-Protocol", protocol.as_bytes());
         }
         // One line for all extensions: some clients read only the first.
-        if let [first, rest @ ..] = self.extensions {
+        let mut extensions = self
+            .deflate
+            .as_str()
+            .into_iter()
+            .chain(self.extensions.iter().copied());
+        if let Some(first) = extensions.next() {
             sink.put(b"Sec-WebSocket-Extensions: ");
             sink.put(first.as_bytes());
-            for extension in rest {
+            for extension in extensions {
                 sink.put(b", ");
                 sink.put(extension.as_bytes());
             }
@@ -196,13 +287,19 @@ impl<'r> Iterator for AcceptHeaders<'r> {
             }
             step -= 1;
         }
+        let extensions = if h2 {
+            "sec-websocket-extensions"
+        } else {
+            "Sec-WebSocket-Extensions"
+        };
+        if let Some(deflate) = response.deflate.as_str() {
+            if step == 0 {
+                return Some((extensions, deflate.as_bytes()));
+            }
+            step -= 1;
+        }
         if let Some(extension) = response.extensions.get(step) {
-            let name = if h2 {
-                "sec-websocket-extensions"
-            } else {
-                "Sec-WebSocket-Extensions"
-            };
-            return Some((name, extension.as_bytes()));
+            return Some((extensions, extension.as_bytes()));
         }
         step -= response.extensions.len();
         response
@@ -282,20 +379,22 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
                 return Err(HandshakeWriteError::ProtocolNotOffered);
             }
         }
-        for text in accept.extensions {
-            check_extension(text, |name| {
-                if self.offers_extension(name) {
-                    Ok(())
-                } else {
-                    Err(HandshakeWriteError::ExtensionNotOffered)
-                }
-            })?;
+        let offered = |name: &str| {
+            if self.offers_extension(name) {
+                Ok(())
+            } else {
+                Err(HandshakeWriteError::ExtensionNotOffered)
+            }
+        };
+        for text in accept.deflate.as_str().iter().chain(accept.extensions) {
+            check_extension(text, offered)?;
         }
         check_headers(accept.headers)?;
         Ok(AcceptResponse {
             // RFC 6455 §4.2.2 step 5.4.
             accept: self.key().map(derive_accept_key),
             protocol: accept.protocol,
+            deflate: accept.deflate,
             extensions: accept.extensions,
             headers: accept.headers,
         })

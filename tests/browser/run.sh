@@ -23,40 +23,17 @@ server_bin="${CARGO_TARGET_DIR:-target}/debug/examples/chat_server"
 token() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
 export CHAT_TOKEN_ALICE="a-$(token)" CHAT_TOKEN_BOB="b-$(token)"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$server_bin" --listen 127.0.0.1:0 \
-    --token "alice=$CHAT_TOKEN_ALICE" --token "bob=$CHAT_TOKEN_BOB" \
-    >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-
+source tests/common/serve.sh
 # The first stdout line is "chat server listening on http://127.0.0.1:PORT".
-for _ in $(seq 100); do
-    CHAT_URL="$(head -n1 "$work/stdout" | grep -o 'http://[0-9.:]*' || true)"
-    [ -n "$CHAT_URL" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
-    sleep 0.1
-done
-if [ -z "$CHAT_URL" ]; then
-    echo "the chat server did not print its address" >&2
-    exit 1
-fi
-export CHAT_URL
+serve_example http "$server_bin" --listen 127.0.0.1:0 \
+    --token "alice=$CHAT_TOKEN_ALICE" --token "bob=$CHAT_TOKEN_BOB"
+export CHAT_URL="$SERVE_URL"
 echo "chat server at $CHAT_URL"
 
 status=0
 (cd tests/browser && node --test --test-timeout=120000 chat.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then
     echo "--- chat server stderr" >&2
-    cat "$work/stderr" >&2
+    cat "$SERVE_STDERR" >&2
 fi
 exit "$status"

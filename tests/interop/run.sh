@@ -20,27 +20,8 @@ fi
 [ -d "$pydeps/websockets" ] ||
     python3 -m pip install --quiet --disable-pip-version-check --target "$pydeps" websockets==13.1
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source tests/common/serve.sh
+serve_example ws "$server_bin" 127.0.0.1:0
 
-"$server_bin" 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-url=""
-for _ in $(seq 100); do
-    url="$(head -n1 "$work/stdout" | grep -o 'ws://[0-9.:]*' || true)"
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "the echo server did not print its address" >&2; exit 1; }
-
-node tests/interop/ws_client.mjs "$url/"
-PYTHONPATH="$pydeps" python3 tests/interop/websockets_client.py "$url/"
+node tests/interop/ws_client.mjs "$SERVE_URL/"
+PYTHONPATH="$pydeps" python3 tests/interop/websockets_client.py "$SERVE_URL/"
