@@ -1,139 +1,15 @@
-//! The DEFLATE codec of permessage-deflate (RFC 7692 §7.2), on
-//! `miniz_oxide`: the compressor writes a message's payload sync-flushed and
-//! without its final `00 00 ff ff`, and the decompressor inflates a
-//! message's payload piece by piece into output the caller sizes, so that a
-//! size limit stops it after producing no more than the limit.
-//!
-//! `miniz_oxide` always compresses with a 32 KiB window. A smaller agreed
-//! window (8 to 14 bits) is honoured by starting the compressor afresh every
-//! 2^n input bytes, after a sync flush: no back-reference can then reach
-//! further than 2^n - 1 bytes, and the stream stays one valid sequence of
-//! DEFLATE blocks.
+//! The decompressor of permessage-deflate (RFC 7692 §7.2.2), on
+//! `miniz_oxide`: it inflates a message's payload piece by piece into
+//! output the caller sizes, so that a size limit stops it after producing
+//! no more than the limit, and puts back the `00 00 ff ff` tail the sender
+//! removed.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
-use miniz_oxide::deflate::core::{CompressionStrategy, CompressorOxide};
-use miniz_oxide::deflate::stream::deflate;
 use miniz_oxide::inflate::stream::{inflate, InflateState, ZeroReset};
 use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 
-use super::params::{DeflateAgreement, MAX_WINDOW_BITS};
-
-/// The bytes a sync flush ends with, removed from each compressed message
-/// and put back before inflating it (RFC 7692 §7.2.1, §7.2.2).
-pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
-
-/// Room always left for a flush: `miniz_oxide` makes no progress with less
-/// than 6 bytes of output.
-const MIN_ROOM: usize = 64;
-
-/// This end's compressor.
-#[derive(Clone)]
-pub(crate) struct Compressor {
-    state: Box<CompressorOxide>,
-    /// 2^window_bits: input bytes between fresh starts when below 32 KiB.
-    window: usize,
-    /// Input bytes since the last fresh start.
-    since_reset: usize,
-    no_context_takeover: bool,
-    /// The compressed bytes of the current call; `out.len()` is its capacity.
-    out: Vec<u8>,
-    used: usize,
-}
-
-impl core::fmt::Debug for Compressor {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Compressor")
-            .field("window", &self.window)
-            .field("since_reset", &self.since_reset)
-            .field("no_context_takeover", &self.no_context_takeover)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Compressor {
-    /// A compressor for what `agreement` says this end sends.
-    pub(crate) fn new(agreement: &DeflateAgreement) -> Self {
-        let state = Box::new(CompressorOxide::with_params(
-            DataFormat::Raw,
-            agreement.level(),
-            CompressionStrategy::Default,
-            MAX_WINDOW_BITS,
-        ));
-        Self {
-            state,
-            window: 1 << agreement.compress_window_bits(),
-            since_reset: 0,
-            no_context_takeover: agreement.compress_no_context_takeover(),
-            out: Vec::new(),
-            used: 0,
-        }
-    }
-
-    /// Compresses the next part of a message; `fin` ends the message. The
-    /// output is sync-flushed, so the peer can inflate all of it at once;
-    /// at the end of a message it loses its `00 00 ff ff` tail.
-    pub(crate) fn compress(&mut self, payload: &[u8], fin: bool) -> &[u8] {
-        self.used = 0;
-        let mut rest = payload;
-        loop {
-            let take = if self.window < 1 << MAX_WINDOW_BITS {
-                rest.len().min(self.window - self.since_reset)
-            } else {
-                rest.len()
-            };
-            self.flush_piece(&rest[..take]);
-            rest = &rest[take..];
-            self.since_reset += take;
-            if self.since_reset >= self.window {
-                self.state.reset();
-                self.since_reset = 0;
-            }
-            if rest.is_empty() {
-                break;
-            }
-        }
-        if fin {
-            // Every sync flush ends with the tail (RFC 7692 §7.2.1 step 3).
-            debug_assert!(self.out[..self.used].ends_with(&TAIL));
-            self.used -= TAIL.len();
-            if self.no_context_takeover {
-                self.reset();
-            }
-        }
-        &self.out[..self.used]
-    }
-
-    /// Forgets the context: the next message refers to nothing before it.
-    /// Always allowed (the peer keeps a window it will not be asked for).
-    pub(crate) fn reset(&mut self) {
-        self.state.reset();
-        self.since_reset = 0;
-    }
-
-    /// Compresses `piece` and sync-flushes, appending to `out`. Following
-    /// zlib's rule, the flush is over once the input is used up and a call
-    /// left output room unused; flushing again would add an empty block.
-    fn flush_piece(&mut self, mut piece: &[u8]) {
-        loop {
-            let room = (piece.len() + piece.len() / 8).max(MIN_ROOM);
-            if self.out.len() - self.used < room {
-                let len = (self.used + room).max(self.out.len() * 2);
-                self.out.resize(len, 0);
-            }
-            let out = &mut self.out[self.used..];
-            let available = out.len();
-            let result = deflate(&mut self.state, piece, out, MZFlush::Sync);
-            self.used += result.bytes_written;
-            piece = &piece[result.bytes_consumed..];
-            let stalled = result.bytes_consumed == 0 && result.bytes_written == 0;
-            if (piece.is_empty() && result.bytes_written < available) || stalled {
-                return;
-            }
-        }
-    }
-}
+use super::compress::TAIL;
 
 /// Why a compressed message could not be inflated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,18 +3,23 @@
 //! that compresses what this end sends and inflates what the peer sends,
 //! chunk by chunk and under the message size limit.
 
-mod codec;
+mod compress;
+mod inflate;
 mod params;
 mod session;
 
-pub(crate) use codec::InflateError;
 #[cfg(test)]
-pub(crate) use codec::{Compressor, Decompressor, TAIL};
+pub(crate) use compress::{Compressor, TAIL};
+#[cfg(test)]
+pub(crate) use inflate::Decompressor;
+pub(crate) use inflate::InflateError;
 pub use params::{
     ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
     ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
 };
 pub(crate) use session::{DeflateSession, Inflated};
 
+#[cfg(test)]
+mod compress_tests;
 #[cfg(test)]
 mod tests;

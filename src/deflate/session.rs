@@ -7,7 +7,8 @@
 
 use alloc::vec::Vec;
 
-use super::codec::{Compressor, Decompressor, InflateError};
+use super::compress::Compressor;
+use super::inflate::{Decompressor, InflateError};
 use super::params::DeflateAgreement;
 use crate::{MessageKind, Utf8Validator};
 

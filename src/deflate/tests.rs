@@ -175,7 +175,12 @@ fn the_client_offers_and_checks_the_answer() {
 
 /// Inflates `compressed` (one message, tail stripped) through output
 /// pieces of `room` bytes and input pieces of `step` bytes.
-fn inflate_all(d: &mut Decompressor, compressed: &[u8], step: usize, room: usize) -> Vec<u8> {
+pub(super) fn inflate_all(
+    d: &mut Decompressor,
+    compressed: &[u8],
+    step: usize,
+    room: usize,
+) -> Vec<u8> {
     let mut out = Vec::new();
     let mut buf = alloc::vec![0u8; room];
     for piece in compressed.chunks(step.max(1)) {
@@ -198,7 +203,7 @@ fn inflate_all(d: &mut Decompressor, compressed: &[u8], step: usize, room: usize
     }
 }
 
-fn agreement(window: u8, no_context_takeover: bool) -> DeflateAgreement {
+pub(super) fn agreement(window: u8, no_context_takeover: bool) -> DeflateAgreement {
     let header = alloc::format!(
         "permessage-deflate; server_max_window_bits={window}{}",
         if no_context_takeover {
@@ -210,7 +215,7 @@ fn agreement(window: u8, no_context_takeover: bool) -> DeflateAgreement {
     offer(&header).unwrap()
 }
 
-fn text(seed: usize, len: usize) -> Vec<u8> {
+pub(super) fn text(seed: usize, len: usize) -> Vec<u8> {
     let words = [
         "alpha",
         "beta",
@@ -265,8 +270,7 @@ fn messages_round_trip_with_every_window_and_both_takeover_settings() {
 #[test]
 fn small_windows_keep_back_references_inside_the_window() {
     // 600 random bytes, twice: the repeat, 600 bytes back, can be used with
-    // a 32 KiB window, partly with a 1 KiB one (the compressor starts afresh
-    // every 1024 bytes) and not at all with a 512-byte one.
+    // a 32 KiB or a 1 KiB window, and not at all with a 512-byte one.
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     let block: Vec<u8> = (0..600)
         .map(|_| {
@@ -284,7 +288,7 @@ fn small_windows_keep_back_references_inside_the_window() {
             .len()
     };
     assert!(size(15) < 700, "window 15: {}", size(15));
-    assert!(size(10) < size(9) - 300, "window 10: {}", size(10));
+    assert!(size(10) < 700, "window 10: {}", size(10));
     assert!(size(9) > 1200, "window 9: {}", size(9));
 }
 
@@ -329,7 +333,7 @@ fn garbage_is_an_error() {
 /// Inflates one whole message through a ring buffer of exactly 2^bits
 /// bytes, as a peer that announced that window would; `None` when a
 /// back-reference reaches further back than the ring.
-fn inflate_through_window(compressed: &[u8], bits: u8) -> Option<Vec<u8>> {
+pub(super) fn inflate_through_window(compressed: &[u8], bits: u8) -> Option<Vec<u8>> {
     use miniz_oxide::inflate::core::inflate_flags::{
         TINFL_FLAG_HAS_MORE_INPUT, TINFL_FLAG_IGNORE_ADLER32,
     };
