@@ -283,10 +283,14 @@ impl<K: MaskKeySource> Connection<K> {
                 let event = chunk.map(|chunk| chunk.event(inflated));
                 Ok(Received { consumed, event })
             }
-            Ok((consumed, Some(Decoded::Data(chunk, _)))) => Ok(Received {
-                consumed,
-                event: Some(Event::Message(chunk)),
-            }),
+            Ok((consumed, Some(Decoded::Data(chunk, compressed)))) => {
+                // RSV1 is allowed only where deflate is compiled in and agreed.
+                debug_assert!(!compressed);
+                Ok(Received {
+                    consumed,
+                    event: Some(Event::Message(chunk)),
+                })
+            }
             Ok((consumed, Some(Decoded::Control(opcode, payload)))) => {
                 let event = self.on_control(opcode, payload)?;
                 Ok(Received {

@@ -47,8 +47,9 @@ impl<K: MaskKeySource> Connection<K> {
     /// [`receive_into`](Self::receive_into), and the data frames sent with
     /// `send_text`, `send_binary` and `send_frame` are compressed
     /// ([`send_uncompressed`](Self::send_uncompressed) and `start_frame`
-    /// send as is). The codec takes about 43 KB, plus about 319 KB for the
-    /// compressor from the first compressed send.
+    /// send as is). The inflater takes about 43 KiB; the compressor, made
+    /// on the first compressed send, takes what its window needs (224 KiB
+    /// at the default 32 KiB; see [`DeflateConfig`](crate::DeflateConfig)).
     pub fn enable_deflate(&mut self, agreement: &DeflateAgreement) -> Result<(), UsageError> {
         if self.deflate.is_some() || agreement.role() != self.role {
             return Err(UsageError::DeflateMismatch);

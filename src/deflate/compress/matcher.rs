@@ -1,10 +1,10 @@
 //! LZ77 match finding for the compressor: the sliding window, hash chains
 //! over 4-byte prefixes, and the greedy or lazy parse into tokens.
 //!
-//! Memory is set by the window: a buffer of twice the window (at least
-//! 4 KiB), one 16-bit chain link per window byte and a hash table of
-//! `window / 2` entries (at least 256) of 16 bits. With the default 32 KiB
-//! window that is 64 + 64 + 32 KiB.
+//! Memory is set by the window: a buffer of twice the window plus the
+//! lookahead (at least 4 KiB, at most 64 KiB), one 16-bit chain link per
+//! window byte and a hash table of `window / 2` entries (at least 256) of
+//! 16 bits. With the default 32 KiB window that is 64 + 64 + 32 KiB.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -86,14 +86,21 @@ impl Matcher {
     pub(super) fn new(window_bits: u8, level: u8) -> Self {
         let window = 1usize << window_bits;
         let hash_bits = (u32::from(window_bits) - 1).max(8);
+        // Slides move the data by whole windows, so that each position keeps
+        // its chain slot (`position & window_mask`). The buffer holds two
+        // windows and the lookahead, within the reach of 16-bit positions;
+        // at 32 KiB that leaves 258 bytes less than the window to reach back
+        // (zlib leaves 262).
+        let capacity = (2 * window + 2 * MAX_MATCH).clamp(4096, 1 << 16);
+        let max_distance = (window - 1).min(capacity - window - MAX_MATCH);
         Self {
-            window: vec![0; (2 * window).max(4096)],
+            window: vec![0; capacity],
             len: 0,
             head: vec![0; 1 << hash_bits],
             prev: vec![0; window],
             hash_shift: 32 - hash_bits,
             window_mask: window - 1,
-            max_distance: window - 1,
+            max_distance,
             history_start: 0,
             hashed: 0,
             pos: 0,
@@ -139,11 +146,13 @@ impl Matcher {
         raw
     }
 
-    /// Drops the oldest bytes, keeping one window of history before the
-    /// parse position. Only between blocks.
+    /// Drops the oldest whole windows, keeping the reach of a match before
+    /// the parse position. Only between blocks, with the parse within the
+    /// lookahead of a full buffer, where it always frees room.
     pub(super) fn slide(&mut self) {
         debug_assert_eq!(self.block_start, self.pos);
-        let shift = self.pos.saturating_sub(self.max_distance + 1);
+        let shift = self.pos.saturating_sub(self.max_distance) & !self.window_mask;
+        debug_assert!(shift > 0, "a slide frees room");
         if shift == 0 {
             return;
         }

@@ -5,7 +5,7 @@
 //! It is written for this use rather than taken from a general library, so
 //! that its memory follows the agreed window and the level: a window of
 //! 2^n bytes is honoured exactly (no back-reference reaches further than
-//! 2^n - 1 bytes), level 0 needs no state at all, and small messages cost
+//! 2^n - 1 bytes; 2^15 - 258 at the largest), level 0 needs no state at all, and small messages cost
 //! little beyond their own bytes. Each call's tokens become one block per
 //! 16 Ki tokens (fewer with small windows), written stored, with the fixed code or with a dynamic
 //! code, whichever is shortest.
@@ -28,6 +28,9 @@ pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 /// Bytes a match may run past the parse limit: the parse stops this far
 /// before the end of the window while more input is waiting.
 const LOOKAHEAD: usize = 258;
+
+/// Output capacity kept between calls whatever their size.
+const KEPT_OUTPUT: usize = 64 << 10;
 
 /// This end's compressor.
 #[derive(Clone)]
@@ -88,6 +91,12 @@ impl Compressor {
     /// output is sync-flushed, so the peer can inflate all of it at once;
     /// at the end of a message it loses its `00 00 ff ff` tail.
     pub(crate) fn compress(&mut self, payload: &[u8], fin: bool) -> &[u8] {
+        // The output keeps the capacity of the largest message sent until a
+        // much smaller one comes.
+        let worst = payload.len() + payload.len() / 2048 + 16;
+        if self.out.capacity() > (4 * worst).max(KEPT_OUTPUT) {
+            self.out = Vec::new();
+        }
         self.out.clear();
         let mut w = BitWriter::new(&mut self.out);
         match &mut self.matcher {
