@@ -315,7 +315,7 @@ impl MessageReader {
     fn make_inflate_room(&mut self) {
         if self.inflated.len() - self.inflated_len < self.read_size {
             let len = (self.inflated_len + self.read_size).max(self.inflated.len() * 2);
-            self.inflated.resize(len, 0);
+            grow_keeping(&mut self.inflated, self.inflated_len, len);
         }
     }
 
@@ -347,12 +347,9 @@ impl MessageReader {
     /// memory costs no writes), keeping the live bytes, which `compact` has
     /// put at the front.
     fn grow_to(&mut self, len: usize) {
-        if len <= self.buf.len() {
-            return;
+        if len > self.buf.len() {
+            grow_keeping(&mut self.buf, self.filled, len);
         }
-        let mut bigger = vec![0u8; len];
-        bigger[..self.filled].copy_from_slice(&self.buf[..self.filled]);
-        self.buf = bigger;
     }
 
     /// Where the bytes still needed begin: the message in progress, or the
@@ -390,6 +387,14 @@ fn inflates<K: MaskKeySource>(conn: &Connection<K>) -> bool {
 #[cfg(not(feature = "deflate"))]
 fn inflates<K: MaskKeySource>(_: &Connection<K>) -> bool {
     false
+}
+
+/// Replaces `buf` with a zeroed buffer of `len` bytes that starts with its
+/// first `keep` bytes (fresh zeroed memory, not a copy of the unused tail).
+fn grow_keeping(buf: &mut Vec<u8>, keep: usize, len: usize) {
+    let mut bigger = vec![0u8; len];
+    bigger[..keep].copy_from_slice(&buf[..keep]);
+    *buf = bigger;
 }
 
 #[cfg(test)]

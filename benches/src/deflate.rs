@@ -99,9 +99,9 @@ fn event(p: &mut XorShift64, i: usize) -> String {
     )
 }
 
-/// Both ends' agreement with the default configuration (context takeover,
-/// 32 KiB windows, level 6).
-fn agreements() -> (DeflateAgreement, DeflateAgreement) {
+/// Both ends' agreement (client's, server's) with the default
+/// configuration (context takeover, 32 KiB windows, level 6).
+pub fn agreements() -> (DeflateAgreement, DeflateAgreement) {
     let config = DeflateConfig::default();
     let offer = config.offer();
     let server = config

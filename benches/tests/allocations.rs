@@ -4,6 +4,9 @@
 //! 64 KiB, 1 MiB and 16 MiB; whole-message delivery through
 //! `MessageAssembler` makes at most one per message once warmed up (its
 //! buffer is reused), and `MessageReader` none once its buffer has grown.
+//! Compressed sends (permessage-deflate) allocate only while the compressor
+//! warms up: its state on the first send, its buffers on the first message
+//! of a larger size.
 //!
 //! All input is built before counting starts; the transport copies at most
 //! 64 KiB per read into a buffer allocated beforehand, as in the benchmark.
@@ -379,4 +382,34 @@ fn sending_makes_no_allocation() {
     });
     assert!(total > 2 * 4 * (17 << 20), "every message was written");
     assert_eq!(n, 0, "sending allocated {n} times");
+}
+
+#[test]
+fn compressed_sending_allocates_only_while_warming_up() {
+    const DEFLATE_SIZES: [usize; 6] = [0, 125, 126, 4 << 10, 64 << 10, 1 << 20];
+    let mut b = ByteStream::new();
+    let mut p = XorShift64::new(PAYLOAD_SEED);
+    let texts: Vec<String> = DEFLATE_SIZES
+        .iter()
+        .map(|&s| String::from_utf8(payload(s, true, &mut b, &mut p)).expect("UTF-8"))
+        .collect();
+    let mut out = vec![0u8; (2 << 20) + 14];
+    let (_, server_side) = rfc6455_benches::deflate::agreements();
+    let mut server = Connection::server(config());
+    server.enable_deflate(&server_side).expect("deflate");
+    for text in &texts {
+        // Per size: the first message may allocate, the next three may not.
+        let mut counts = Vec::with_capacity(4);
+        for _ in 0..4 {
+            let (len, n) = counted(|| server.send_text(text, &mut out).expect("send_text"));
+            assert!(len > 1, "a frame was written");
+            counts.push(n);
+        }
+        assert_eq!(
+            &counts[1..],
+            &[0, 0, 0],
+            "{}-byte compressed messages: allocations per message {counts:?}",
+            text.len()
+        );
+    }
 }
