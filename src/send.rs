@@ -23,7 +23,8 @@ pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {
 
 /// Writes one whole frame into `out` and returns its length. Callers
 /// check [`frame_len`] first, so that a masking key is drawn only for a
-/// frame that fits.
+/// frame that fits. Inlined, so that a short frame's path is a few stores.
+#[inline(always)]
 pub(crate) fn write_frame(
     opcode: Opcode,
     fin: bool,

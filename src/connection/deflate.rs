@@ -170,7 +170,9 @@ impl<K: MaskKeySource> Connection<K> {
 
     /// Compresses and writes one data frame: RSV1 on a message's first
     /// frame, the payload sync-flushed, its final tail removed at the end
-    /// of the message (RFC 7692 §7.2.1).
+    /// of the message (RFC 7692 §7.2.1). Kept out of line, so that the
+    /// uncompressed send path stays small enough to inline.
+    #[inline(never)]
     pub(super) fn send_compressed(
         &mut self,
         opcode: Opcode,
