@@ -5,60 +5,8 @@
 
 use alloc::vec::Vec;
 
-use super::tests::{inflate_all, text};
+use super::tests::{inflate_all, text, RingInflater};
 use super::{Compressor, Decompressor, TAIL};
-
-/// An inflater that keeps exactly 2^bits bytes of history between
-/// messages, as a peer that announced that window would: a back-reference
-/// reaching further fails it.
-struct RingInflater {
-    state: miniz_oxide::inflate::core::DecompressorOxide,
-    ring: Vec<u8>,
-    pos: usize,
-}
-
-impl RingInflater {
-    fn new(bits: u8) -> Self {
-        Self {
-            state: miniz_oxide::inflate::core::DecompressorOxide::new(),
-            ring: alloc::vec![0; 1 << bits],
-            pos: 0,
-        }
-    }
-
-    /// One message, its tail stripped; `None` on a bad reference.
-    fn message(&mut self, compressed: &[u8]) -> Option<Vec<u8>> {
-        use miniz_oxide::inflate::core::decompress;
-        use miniz_oxide::inflate::core::inflate_flags::{
-            TINFL_FLAG_HAS_MORE_INPUT, TINFL_FLAG_IGNORE_ADLER32,
-        };
-        use miniz_oxide::inflate::TINFLStatus;
-
-        let mut input = compressed.to_vec();
-        input.extend_from_slice(&TAIL);
-        let mask = self.ring.len() - 1;
-        let (mut at, mut out) = (0, Vec::new());
-        loop {
-            let flags = TINFL_FLAG_IGNORE_ADLER32 | TINFL_FLAG_HAS_MORE_INPUT;
-            let (status, used, wrote) = decompress(
-                &mut self.state,
-                &input[at..],
-                &mut self.ring,
-                self.pos,
-                flags,
-            );
-            out.extend((0..wrote).map(|i| self.ring[(self.pos + i) & mask]));
-            self.pos = (self.pos + wrote) & mask;
-            at += used;
-            match status {
-                TINFLStatus::HasMoreOutput => continue,
-                TINFLStatus::NeedsMoreInput if at < input.len() => continue,
-                TINFLStatus::NeedsMoreInput => return Some(out),
-                _ => return None,
-            }
-        }
-    }
-}
 
 fn xorshift(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed | 1;

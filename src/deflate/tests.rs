@@ -334,29 +334,57 @@ fn garbage_is_an_error() {
 /// bytes, as a peer that announced that window would; `None` when a
 /// back-reference reaches further back than the ring.
 pub(super) fn inflate_through_window(compressed: &[u8], bits: u8) -> Option<Vec<u8>> {
-    use miniz_oxide::inflate::core::inflate_flags::{
-        TINFL_FLAG_HAS_MORE_INPUT, TINFL_FLAG_IGNORE_ADLER32,
-    };
-    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
-    use miniz_oxide::inflate::TINFLStatus;
+    RingInflater::new(bits).message(compressed)
+}
 
-    let mut input = compressed.to_vec();
-    input.extend_from_slice(&TAIL);
-    let mut ring = alloc::vec![0u8; 1 << bits];
-    let mask = ring.len() - 1;
-    let mut state = DecompressorOxide::new();
-    let (mut at, mut pos, mut out) = (0, 0, Vec::new());
-    loop {
-        let flags = TINFL_FLAG_IGNORE_ADLER32 | TINFL_FLAG_HAS_MORE_INPUT;
-        let (status, used, wrote) = decompress(&mut state, &input[at..], &mut ring, pos, flags);
-        out.extend((0..wrote).map(|i| ring[(pos + i) & mask]));
-        pos = (pos + wrote) & mask;
-        at += used;
-        match status {
-            TINFLStatus::HasMoreOutput => continue,
-            TINFLStatus::NeedsMoreInput if at < input.len() => continue,
-            TINFLStatus::NeedsMoreInput | TINFLStatus::Done => return Some(out),
-            _ => return None,
+/// An inflater that keeps exactly 2^bits bytes of history between
+/// messages, as a peer that announced that window would: a back-reference
+/// reaching further fails it.
+pub(super) struct RingInflater {
+    state: miniz_oxide::inflate::core::DecompressorOxide,
+    ring: Vec<u8>,
+    pos: usize,
+}
+
+impl RingInflater {
+    pub(super) fn new(bits: u8) -> Self {
+        Self {
+            state: miniz_oxide::inflate::core::DecompressorOxide::new(),
+            ring: alloc::vec![0; 1 << bits],
+            pos: 0,
+        }
+    }
+
+    /// One message, its tail stripped; `None` on a bad reference.
+    pub(super) fn message(&mut self, compressed: &[u8]) -> Option<Vec<u8>> {
+        use miniz_oxide::inflate::core::decompress;
+        use miniz_oxide::inflate::core::inflate_flags::{
+            TINFL_FLAG_HAS_MORE_INPUT, TINFL_FLAG_IGNORE_ADLER32,
+        };
+        use miniz_oxide::inflate::TINFLStatus;
+
+        let mut input = compressed.to_vec();
+        input.extend_from_slice(&TAIL);
+        let mask = self.ring.len() - 1;
+        let (mut at, mut out) = (0, Vec::new());
+        loop {
+            let flags = TINFL_FLAG_IGNORE_ADLER32 | TINFL_FLAG_HAS_MORE_INPUT;
+            let (status, used, wrote) = decompress(
+                &mut self.state,
+                &input[at..],
+                &mut self.ring,
+                self.pos,
+                flags,
+            );
+            out.extend((0..wrote).map(|i| self.ring[(self.pos + i) & mask]));
+            self.pos = (self.pos + wrote) & mask;
+            at += used;
+            match status {
+                TINFLStatus::HasMoreOutput => continue,
+                TINFLStatus::NeedsMoreInput if at < input.len() => continue,
+                TINFLStatus::NeedsMoreInput | TINFLStatus::Done => return Some(out),
+                _ => return None,
+            }
         }
     }
 }

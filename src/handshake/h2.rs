@@ -3,7 +3,7 @@
 //!
 //! There is no key and no accept: RFC 8441 §4, "Implementations using this
 //! extended CONNECT to bootstrap WebSockets do not do the processing of the
-//! Sec-WebSocket-Key and Sec-WebSocket-Accept header fields of [RFC6455] as
+//! Sec-WebSocket-Key and Sec-WebSocket-Accept header fields of \[RFC6455\] as
 //! that functionality has been superseded by the :protocol pseudo-header
 //! field." The server answers 200 with the headers of
 //! [`HandshakeRequest::accept_response`], and the stream's DATA frames then

@@ -126,7 +126,7 @@ impl Matcher {
     }
 
     /// Free room for input; when there is none, the caller writes out the
-    /// current block ([`block`](Self::block)) and calls
+    /// current block ([`take_block`](Self::take_block)) and calls
     /// [`slide`](Self::slide).
     pub(super) fn room(&self) -> usize {
         self.window.len() - self.len
