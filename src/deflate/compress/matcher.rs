@@ -220,22 +220,29 @@ impl Matcher {
             chain = (chain / 4).max(1);
         }
         let w = &self.window[..end];
-        while candidate >= limit && candidate < at {
-            if w[candidate + best.0] == w[at + best.0] {
+        // The two bytes a candidate must match to beat the best so far (the
+        // last two of a longer match), read once per improvement.
+        let pair = |i: usize| u16::from_le_bytes([w[i - 1], w[i]]);
+        let mut scan_end = pair(at + best.0);
+        if candidate < limit || candidate >= at {
+            return (0, 0);
+        }
+        loop {
+            if pair(candidate + best.0) == scan_end {
                 let len = common_prefix(w, candidate, at, max_len);
                 if len > best.0 {
                     best = (len, at - candidate);
                     if len >= usize::from(self.effort.nice) || len == max_len {
                         break;
                     }
+                    scan_end = pair(at + len);
                 }
             }
             chain -= 1;
-            if chain == 0 {
-                break;
-            }
             let next = usize::from(self.prev[candidate & self.window_mask]);
-            if next >= candidate {
+            // Older positions only, within reach; a link from before a slide
+            // or a reset points nowhere useful.
+            if chain == 0 || next >= candidate || next < limit {
                 break;
             }
             candidate = next;
