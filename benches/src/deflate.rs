@@ -2,7 +2,7 @@
 //! a JSON-like chat corpus, compressed by a server sending text messages
 //! and inflated by a client reading them whole.
 //!
-//! - Z1: 20,000 chat events of about 200 bytes each, context takeover on
+//! - Z1: 20,000 chat events of about 160 bytes each, context takeover on
 //!   (the default agreement), as a chat or a feed sends them.
 //! - Z2: 256 messages of 64 KiB, each a batch of such events.
 //!
@@ -47,7 +47,7 @@ pub fn workload(id: &str) -> DeflateWorkload {
     match id {
         "Z1" => DeflateWorkload {
             id: "Z1",
-            title: "deflate, small JSON: 20,000 chat events of about 200 bytes",
+            title: "deflate, small JSON: 20,000 chat events of about 160 bytes",
             messages: (0..20_000).map(|i| event(&mut p, i)).collect(),
         },
         _ => DeflateWorkload {
