@@ -9,7 +9,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::block::Tokens;
+use super::tokens::Tokens;
 
 /// The shortest match the parse emits (a 4-byte hash finds no shorter).
 const MIN_MATCH: usize = 4;

@@ -3,21 +3,25 @@
 //! removed at the end of a message.
 //!
 //! It is written for this use rather than taken from a general library, so
-//! that its memory follows the agreed window and the level: a window of
-//! 2^n bytes is honoured exactly (no back-reference reaches further than
-//! 2^n - 1 bytes; 2^15 - 258 at the largest), level 0 needs no state at all, and small messages cost
-//! little beyond their own bytes. Each call's tokens become one block per
-//! 16 Ki tokens (fewer with small windows), written stored, with the fixed code or with a dynamic
-//! code, whichever is shortest.
+//! that its memory follows the agreed window: a window of 2^n bytes is
+//! honoured exactly (no back-reference reaches further than 2^n - 1 bytes;
+//! 2^15 - 258 at the largest), and level 0 needs no state at all. Each
+//! call's tokens become one block per 16 Ki tokens (fewer with small
+//! windows), written stored, with the fixed code or with a dynamic code,
+//! whichever is shortest.
 
+mod bits;
 mod block;
 mod huffman;
 mod matcher;
+mod tokens;
 
 use alloc::vec::Vec;
 
-use block::{write_block, write_stored, BitWriter, Tokens};
+use bits::BitWriter;
+use block::{write_block, write_stored};
 use matcher::Matcher;
+use tokens::Tokens;
 
 use super::params::DeflateAgreement;
 
