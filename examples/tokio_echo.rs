@@ -18,8 +18,8 @@ use std::io;
 
 use rfc6455::{
     Config, Connection, ConnectionState, DeflateAgreement, DeflateConfig, HandshakeAccept,
-    HeadStatus, Incoming, MessageKind, MessageReader, Opcode, SendError, ServerHandshake,
-    EMPTY_HTTP_HEADER, MAX_HEADER_LEN,
+    HeadStatus, Incoming, MessageKind, MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    MAX_HEADER_LEN,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -131,10 +131,14 @@ async fn echo(
                     if conn.deflate_agreement().is_some() {
                         // permessage-deflate: the echo is compressed, so it
                         // cannot be written from the reader's buffer as is.
-                        let Some(len) = encode(conn, opcode, payload, &mut compressed) else {
+                        compressed.clear();
+                        if conn
+                            .send_frame_to_vec(opcode, true, payload, &mut compressed)
+                            .is_err()
+                        {
                             break; // closing: nothing more may be sent
-                        };
-                        stream.write_all(&compressed[..len]).await?;
+                        }
+                        stream.write_all(&compressed).await?;
                         flush(stream, conn, &mut control).await?;
                         continue;
                     }
@@ -181,24 +185,6 @@ async fn echo(
             return Ok(());
         }
         reader.filled(n);
-    }
-}
-
-/// Encodes a whole message with `send_frame` (compressed when deflate is
-/// on) into `out`, grown to what the frame needs. `None` once nothing may be
-/// sent.
-fn encode(
-    conn: &mut Connection,
-    opcode: Opcode,
-    payload: &[u8],
-    out: &mut Vec<u8>,
-) -> Option<usize> {
-    loop {
-        match conn.send_frame(opcode, true, payload, out) {
-            Ok(len) => return Some(len),
-            Err(SendError::BufferTooSmall(too_small)) => out.resize(too_small.required, 0),
-            Err(SendError::Usage(_)) => return None,
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The three kinds of error: the peer broke the protocol ([`ProtocolError`]),
 //! the caller broke a rule ([`UsageError`]), or the caller's output buffer
-//! was too small ([`BufferTooSmall`]).
+//! was too small ([`BufferTooSmall`]); and the two unions the calls return,
+//! [`ReceiveError`] and [`SendError`].
 //!
 //! None of them holds a `String`, so they work without an allocator.
 
@@ -53,19 +54,15 @@ pub enum ProtocolError {
     /// A message's length exceeds the configured `max_message_size`; for a
     /// compressed message, its length once inflated.
     MessageTooLarge,
-    /// A compressed message (permessage-deflate) is not valid DEFLATE data
-    /// (RFC 7692 §7.2.2).
+    /// A compressed message (permessage-deflate) is not valid DEFLATE data,
+    /// or its data does not end at a block boundary once the `00 00 ff ff`
+    /// tail is put back (RFC 7692 §7.2.2).
     InvalidCompressedData,
-    /// A compressed message arrived and `receive` had no buffer to inflate
-    /// it into: a local mistake (use `receive_into` once deflate is on),
-    /// reported to the peer as 1011 (internal error) rather than stalling.
-    NoInflateBuffer,
 }
 
 impl ProtocolError {
     /// The close code to send for this violation: 1007 for bad UTF-8 and
-    /// bad compressed data, 1009 for size limits, 1011 for
-    /// [`NoInflateBuffer`](Self::NoInflateBuffer), 1002 for everything else
+    /// bad compressed data, 1009 for size limits, 1002 for everything else
     /// (RFC 6455 §7.4.1).
     pub const fn close_code(&self) -> CloseCode {
         match self {
@@ -73,7 +70,6 @@ impl ProtocolError {
                 CloseCode::INVALID_PAYLOAD
             }
             Self::FrameTooLarge | Self::MessageTooLarge => CloseCode::MESSAGE_TOO_BIG,
-            Self::NoInflateBuffer => CloseCode::INTERNAL_ERROR,
             _ => CloseCode::PROTOCOL_ERROR,
         }
     }
@@ -98,7 +94,6 @@ impl ProtocolError {
             Self::FrameTooLarge => "frame too large",
             Self::MessageTooLarge => "message too large",
             Self::InvalidCompressedData => "invalid compressed data",
-            Self::NoInflateBuffer => "no buffer to inflate into",
         }
     }
 }
@@ -158,6 +153,12 @@ pub enum UsageError {
     /// permessage-deflate is already on, or the agreement is for the other
     /// role.
     DeflateMismatch,
+    /// permessage-deflate is on and the receive call gave no room for
+    /// inflated data: use `receive_into` with a non-empty buffer.
+    NoInflateBuffer,
+    /// A `MessageReader` was given a connection other than the one it has
+    /// been reading for.
+    ReaderMismatch,
 }
 
 impl fmt::Display for UsageError {
@@ -179,6 +180,8 @@ impl fmt::Display for UsageError {
             Self::MaskRequired => "clients must mask their payload with frame_payload",
             Self::CompressedMessageInProgress => "a compressed message is being sent in fragments",
             Self::DeflateMismatch => "deflate is already on, or agreed for the other role",
+            Self::NoInflateBuffer => "deflate is on: receive needs room for inflated data",
+            Self::ReaderMismatch => "a message reader is fed by one connection only",
         };
         f.write_str(text)
     }
@@ -201,6 +204,48 @@ impl fmt::Display for BufferTooSmall {
             "output buffer too small: {} bytes required",
             self.required
         )
+    }
+}
+
+/// Why a receive call failed: one of two kinds, with nothing in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReceiveError {
+    /// The peer broke the protocol: fatal and sticky, with the failing
+    /// Close already queued (see [`ProtocolError`]).
+    Protocol(ProtocolError),
+    /// The call broke a rule; nothing was consumed and the connection is
+    /// unchanged. It never reaches the peer.
+    Usage(UsageError),
+}
+
+impl ReceiveError {
+    /// The peer's violation, if that is what this is.
+    pub const fn protocol(&self) -> Option<ProtocolError> {
+        match self {
+            Self::Protocol(error) => Some(*error),
+            Self::Usage(_) => None,
+        }
+    }
+}
+
+impl From<ProtocolError> for ReceiveError {
+    fn from(e: ProtocolError) -> Self {
+        Self::Protocol(e)
+    }
+}
+
+impl From<UsageError> for ReceiveError {
+    fn from(e: UsageError) -> Self {
+        Self::Usage(e)
+    }
+}
+
+impl fmt::Display for ReceiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Protocol(e) => e.fmt(f),
+            Self::Usage(e) => e.fmt(f),
+        }
     }
 }
 
@@ -239,3 +284,4 @@ impl core::error::Error for ProtocolError {}
 impl core::error::Error for UsageError {}
 impl core::error::Error for BufferTooSmall {}
 impl core::error::Error for SendError {}
+impl core::error::Error for ReceiveError {}

@@ -25,10 +25,15 @@
 //!    that did the handshake elsewhere, hyper or HTTP/2 with RFC 8441, starts
 //!    here with [`HandshakeRequest::from_parts`] or
 //!    [`HandshakeRequest::from_h2_parts`].)
-//! 2. Read from the socket into your buffer; call [`Connection::receive`] on
-//!    the unread part until all of it is consumed, handling each [`Event`].
-//! 3. **After every `receive`, drain [`Connection::poll_transmit`]** and write
-//!    what it returns: the automatic Pong and Close replies come out there.
+//! 2. Read from the socket into your buffer; call
+//!    [`Connection::receive_into`] on the unread part **while input is left
+//!    or [`Connection::has_pending_events`]**, handling each [`Event`].
+//!    (With permessage-deflate, inflated bytes can wait inside the engine
+//!    after the input is used up; without it, [`Connection::receive`] needs
+//!    no inflate buffer.)
+//! 3. **After every receive call, drain [`Connection::poll_transmit`]** and
+//!    write what it returns: the automatic Pong and Close replies come out
+//!    there.
 //! 4. Send with [`Connection::send_text`], [`send_binary`](Connection::send_binary),
 //!    [`send_frame`](Connection::send_frame) (fragments),
 //!    [`send_ping`](Connection::send_ping) and
@@ -46,22 +51,32 @@
 //!   125), so consumed bytes are never needed again. Data payload is
 //!   unmasked in place and handed back as [`MessageChunk`]s that borrow your
 //!   buffer: a 1 GiB frame streams through a 4 KiB buffer in O(1) memory.
-//! - Output: `send_*` needs the payload plus 14 bytes at most (2 to 10 for
-//!   the header, 4 for a client's key). [`Connection::poll_transmit`] needs at
-//!   most 262 bytes (a Pong and a Close). A buffer that is too small is left
-//!   untouched and the error says how much is [`required`](BufferTooSmall::required).
+//! - Output: [`Connection::max_frame_len`] gives the most a `send_*` call
+//!   writes for a payload of n bytes under the connection's settings: n
+//!   plus 14 at most without permessage-deflate (2 to 10 for the header, 4
+//!   for a client's key), and with it a little more, since incompressible
+//!   data goes out in stored blocks (n + 24 up to 64 KiB, then 5 more bytes
+//!   per 64 KiB). [`Connection::poll_transmit`] needs at most 262 bytes (a
+//!   Pong and a Close). A buffer that is too small is left untouched, the
+//!   connection does not change (not even a compressor's window), and the
+//!   error says exactly how much the call [`required`](BufferTooSmall::required).
+//!   With `alloc`, the `_to_vec` sends ([`Connection::send_text_to_vec`] …)
+//!   append to a `Vec<u8>` and size it themselves.
 //! - Large payloads without a copy: [`Connection::start_frame`] writes only
 //!   the header, and [`Connection::frame_payload`] masks your payload in place.
 //! - The machine itself is about 500 bytes and holds no heap memory.
 //!
 //! # Errors
 //!
-//! - [`ProtocolError`]: the peer broke the protocol. Fatal and sticky. It
-//!   names the violation and its [`close_code`](ProtocolError::close_code)
-//!   (1002, 1007 or 1009); the failing Close is already queued.
-//! - [`UsageError`] (inside [`SendError`]): the caller broke a rule, such as
-//!   sending after Close or an invalid close code. Nothing is emitted and
-//!   the connection is unchanged.
+//! - [`ProtocolError`] (inside [`ReceiveError`]): the peer broke the
+//!   protocol. Fatal and sticky. It names the violation and its
+//!   [`close_code`](ProtocolError::close_code) (1002, 1007 or 1009); the
+//!   failing Close is already queued.
+//! - [`UsageError`] (inside [`SendError`] and [`ReceiveError`]): the caller
+//!   broke a rule, such as sending after Close, an invalid close code, or
+//!   receiving without room to inflate into once permessage-deflate is on.
+//!   Nothing is emitted and the connection is unchanged; it never reaches
+//!   the peer.
 //! - [`BufferTooSmall`]: retry with a bigger buffer; nothing changed.
 //!
 //! Need-more-bytes is never an error.
@@ -84,7 +99,8 @@
 //!   [`DeflateConfig`] negotiates it in either role;
 //!   [`Connection::enable_deflate`] turns it on; compressed messages are
 //!   then inflated by [`Connection::receive_into`] into a buffer you size,
-//!   and data frames you send are compressed.
+//!   and data frames you send are compressed straight into your output
+//!   buffer.
 //!
 //! With `default-features = false` the crate needs neither `std` nor an
 //! allocator.
@@ -139,7 +155,7 @@ pub use deflate::{
     ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
     ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
 };
-pub use error::{BufferTooSmall, ProtocolError, SendError, UsageError};
+pub use error::{BufferTooSmall, ProtocolError, ReceiveError, SendError, UsageError};
 pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
 pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
 pub use handshake::*;

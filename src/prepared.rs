@@ -229,7 +229,7 @@ mod tests {
         let mut unmasked = [0x81, 0x00];
         assert_eq!(
             conn.receive(&mut unmasked).map(|r| r.consumed),
-            Err(ProtocolError::UnmaskedFrame)
+            Err(ProtocolError::UnmaskedFrame.into())
         );
         assert_eq!(
             conn.send_prepared(&PreparedMessage::text("late")),

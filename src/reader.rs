@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 use crate::{
     CloseFrame, Connection, ControlPayload, Event, MaskKeySource, Message, MessageKind,
-    ProtocolError,
+    ReceiveError, UsageError,
 };
 
 /// What [`MessageReader::next`] hands back.
@@ -201,12 +201,14 @@ impl MessageReader {
     /// frame is complete; `None` when more input is needed.
     ///
     /// Use one reader per connection. The message borrows the reader until
-    /// the next call. After an error the connection has failed (its Close
-    /// is queued): stop reading.
+    /// the next call. After a [`ReceiveError::Protocol`] the connection has
+    /// failed (its Close is queued): stop reading. A reader fed by two
+    /// connections can notice it ([`UsageError::ReaderMismatch`]); that
+    /// changes neither connection.
     pub fn next<K: MaskKeySource>(
         &mut self,
         conn: &mut Connection<K>,
-    ) -> Result<Option<Incoming<'_>>, ProtocolError> {
+    ) -> Result<Option<Incoming<'_>>, ReceiveError> {
         self.discard_delivered();
         loop {
             let room: &mut [u8] = if inflates(conn) {
@@ -249,7 +251,7 @@ impl MessageReader {
                 self.delivered = true;
                 return match Message::new(kind, &self.inflated[..self.inflated_len]) {
                     Some(message) => Ok(Some(Incoming::Message(message))),
-                    None => Err(ProtocolError::InvalidUtf8),
+                    None => Err(UsageError::ReaderMismatch.into()),
                 };
             }
             // A data chunk is the tail of the bytes it consumed.
@@ -266,7 +268,7 @@ impl MessageReader {
                 // reader was fed by two connections.
                 return match Message::new(kind, &self.buf[self.start..self.end]) {
                     Some(message) => Ok(Some(Incoming::Message(message))),
-                    None => Err(ProtocolError::InvalidUtf8),
+                    None => Err(UsageError::ReaderMismatch.into()),
                 };
             }
         }
@@ -473,6 +475,9 @@ mod tests {
         let mut conn = Connection::server(Config::default());
         let mut reader = MessageReader::new();
         reader.push(&frame(true, 1, &[0xC0]));
-        assert_eq!(reader.next(&mut conn), Err(ProtocolError::InvalidUtf8));
+        assert_eq!(
+            reader.next(&mut conn),
+            Err(ReceiveError::Protocol(crate::ProtocolError::InvalidUtf8))
+        );
     }
 }

@@ -30,7 +30,7 @@ fn server_fails_with(config: Config, input: &[u8], error: ProtocolError, code: u
     assert_eq!(server.error(), Some(error));
     assert_eq!(
         server.receive(&mut client_frame(true, 1, b"ok")),
-        Err(error)
+        Err(error.into())
     );
     assert!(server.should_close_transport());
     // Local sends after failure are usage errors and write nothing.

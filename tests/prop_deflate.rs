@@ -12,7 +12,7 @@ use common::counter_keys;
 use proptest::prelude::*;
 use rfc6455::{
     parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Event, Incoming,
-    MaskKeySource, MessageKind, MessageReader, Opcode, ProtocolError,
+    MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError,
 };
 
 /// One message as the application sends it.
@@ -168,7 +168,7 @@ fn receive_all<K: MaskKeySource>(
     wire: &[u8],
     cuts: &[usize],
     room: usize,
-) -> Result<(Messages, usize), ProtocolError> {
+) -> Result<(Messages, usize), ReceiveError> {
     let mut input = wire.to_vec();
     let mut inflated = vec![0u8; room];
     let mut messages = Vec::new();

@@ -239,7 +239,7 @@ fn robust<K: MaskKeySource>(
     match outcome.error {
         Some(error) => {
             prop_assert_eq!(conn.state(), ConnectionState::Failed);
-            prop_assert_eq!(conn.receive(&mut more), Err(error));
+            prop_assert_eq!(conn.receive(&mut more), Err(error.into()));
             let mut out = [0u8; 512];
             prop_assert_eq!(conn.poll_transmit(&mut out), Ok(0));
             prop_assert!(conn.should_close_transport());

@@ -10,7 +10,8 @@ use common::wire::{encode, wire_message};
 use common::{counter_keys, prop_cases, Seen};
 use proptest::prelude::*;
 use rfc6455::{
-    Config, Connection, Incoming, MaskKeySource, Message, MessageReader, ProtocolError, Role,
+    Config, Connection, Incoming, MaskKeySource, Message, MessageReader, ProtocolError,
+    ReceiveError, Role,
 };
 
 /// Reads `wire` through a reader, `reads` giving each read's length (cycled),
@@ -20,7 +21,7 @@ fn read_all<K: MaskKeySource>(
     reader: &mut MessageReader,
     wire: &[u8],
     reads: &[usize],
-) -> Result<Vec<Seen>, ProtocolError> {
+) -> Result<Vec<Seen>, ReceiveError> {
     let mut seen = Vec::new();
     let mut pos = 0;
     let mut read = 0;
@@ -99,8 +100,9 @@ fn a_protocol_error_stops_the_reader_with_the_connections_error() {
     let mut reader = MessageReader::new();
     // An unmasked frame from a client.
     reader.push(&[0x81, 0x01, b'a']);
-    assert_eq!(reader.next(&mut conn), Err(ProtocolError::UnmaskedFrame));
-    assert_eq!(reader.next(&mut conn), Err(ProtocolError::UnmaskedFrame));
+    let error = ReceiveError::Protocol(ProtocolError::UnmaskedFrame);
+    assert_eq!(reader.next(&mut conn), Err(error));
+    assert_eq!(reader.next(&mut conn), Err(error));
 }
 
 #[test]

@@ -134,11 +134,14 @@ fn rsv1_on_a_continuation_or_a_control_frame_is_refused() {
             Err(error) => result = Err(error),
         }
     }
-    assert_eq!(result, Err(rfc6455::ProtocolError::ReservedBitsSet(0b100)));
+    assert_eq!(
+        result,
+        Err(rfc6455::ProtocolError::ReservedBitsSet(0b100).into())
+    );
     let mut conn = client("permessage-deflate");
     let mut ping = [0xc9, 0x00];
     assert_eq!(
         conn.receive_into(&mut ping, &mut inflated).err(),
-        Some(rfc6455::ProtocolError::ReservedBitsSet(0b100))
+        Some(rfc6455::ProtocolError::ReservedBitsSet(0b100).into())
     );
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    CloseCode, Connection, ConnectionState, Eof, Event, MaskKeySource, MessageAssembler, SendError,
-    MAX_HEADER_LEN,
+    CloseCode, Connection, ConnectionState, Eof, Event, MaskKeySource, MessageAssembler,
+    ReceiveError,
 };
 
 use super::console::Console;
@@ -24,8 +24,6 @@ use super::worker::{Input, Order};
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The reason of the Close that `quit` sends.
 const QUIT_REASON: &str = "quit";
-/// Room the engine's automatic replies (a Pong and a Close) need at most.
-const REPLY_ROOM: usize = 262;
 
 /// An open connection: the engine, the socket, and what is reported.
 pub struct Session<K: MaskKeySource> {
@@ -133,14 +131,11 @@ impl<K: MaskKeySource> Session<K> {
     fn on_order(&mut self, order: Order) {
         let id = self.id;
         let conn = &mut self.conn;
+        // The `_to_vec` sends grow the output as the frame needs.
         let sent = match &order {
-            Order::Text(text) => encode(&mut self.out, text.len(), |buf| conn.send_text(text, buf)),
-            Order::Binary(bytes) => encode(&mut self.out, bytes.len(), |buf| {
-                conn.send_binary(bytes, buf)
-            }),
-            Order::Close(code, reason) => encode(&mut self.out, reason.len() + 2, |buf| {
-                conn.send_close(*code, reason, buf)
-            }),
+            Order::Text(text) => conn.send_text_to_vec(text, &mut self.out),
+            Order::Binary(bytes) => conn.send_binary_to_vec(bytes, &mut self.out),
+            Order::Close(code, reason) => conn.send_close_to_vec(*code, reason, &mut self.out),
         };
         if let Err(error) = sent {
             let what = match order {
@@ -182,7 +177,11 @@ impl<K: MaskKeySource> Session<K> {
         while pos < bytes.len() {
             let received = match self.conn.receive(&mut bytes[pos..]) {
                 Ok(received) => received,
-                Err(error) => {
+                Err(ReceiveError::Usage(error)) => {
+                    self.outcome = Some(Err(format!("this client broke a rule: {error}")));
+                    break;
+                }
+                Err(ReceiveError::Protocol(error)) => {
                     // The failing Close is queued: it goes out below.
                     lock(&self.info).close_sent.get_or_insert(CloseRecord {
                         code: Some(error.close_code()),
@@ -262,11 +261,7 @@ impl<K: MaskKeySource> Session<K> {
 
     /// Moves the engine's automatic replies into the output.
     fn queue_replies(&mut self) {
-        let conn = &mut self.conn;
-        // REPLY_ROOM is all the engine ever needs: this cannot fail.
-        let _ = encode(&mut self.out, REPLY_ROOM, |buf| {
-            conn.poll_transmit(buf).map_err(SendError::from)
-        });
+        let _ = self.conn.poll_transmit_to_vec(&mut self.out);
     }
 
     /// Writes the gathered output, and ends the connection when the engine
@@ -289,18 +284,4 @@ impl<K: MaskKeySource> Session<K> {
             });
         }
     }
-}
-
-/// Appends the frame `write` produces to `out`, giving it `payload_len`
-/// bytes of payload plus the largest frame header as room.
-fn encode(
-    out: &mut Vec<u8>,
-    payload_len: usize,
-    write: impl FnOnce(&mut [u8]) -> Result<usize, SendError>,
-) -> Result<(), SendError> {
-    let start = out.len();
-    out.resize(start + payload_len + MAX_HEADER_LEN, 0);
-    let written = write(&mut out[start..]);
-    out.truncate(start + *written.as_ref().unwrap_or(&0));
-    written.map(|_| ())
 }

@@ -4,7 +4,7 @@
 
 use rfc6455::{
     ClientRequest, Config, Connection, Event, HeadStatus, MaskKeySource, MessageKind, Opcode,
-    EMPTY_HTTP_HEADER,
+    ReceiveError, EMPTY_HTTP_HEADER,
 };
 
 use super::transport::{flush_replies, read, write_all};
@@ -200,7 +200,8 @@ impl<'s, T: Transport, K: MaskKeySource> Session<'s, T, K> {
             let unread = &mut self.buffers.input[self.start..self.end];
             let received = match self.conn.receive(unread) {
                 Ok(received) => received,
-                Err(error) => {
+                Err(ReceiveError::Usage(error)) => return Err(error.into()),
+                Err(ReceiveError::Protocol(error)) => {
                     // Our Close with the error's code is queued.
                     self.flush()?;
                     return Err(LoopError::Ended(Ending::Failed(error)));

@@ -4,7 +4,7 @@
 
 use rfc6455::{
     Config, Connection, Event, HandshakeAccept, HandshakeError, HandshakeLimits, HeadStatus,
-    MessageChunk, MessageKind, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    MessageChunk, MessageKind, Opcode, ReceiveError, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 use super::transport::{flush_replies, read, write_all};
@@ -133,7 +133,8 @@ fn echo<T: Transport>(
         while start < end {
             let received = match conn.receive(&mut input[start..end]) {
                 Ok(received) => received,
-                Err(error) => {
+                Err(ReceiveError::Usage(error)) => return Err(error.into()),
+                Err(ReceiveError::Protocol(error)) => {
                     // The failing Close (1002, 1007 or 1009) is queued.
                     flush_replies(transport, conn, output)?;
                     return Ok(Ending::Failed(error));

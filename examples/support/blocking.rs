@@ -204,9 +204,9 @@ impl Fragment {
             (false, MessageKind::Text) => Opcode::Text,
             (false, MessageKind::Binary) => Opcode::Binary,
         };
-        // Compressed (permessage-deflate), incompressible bytes grow a
-        // little: a 5-byte stored-block header per 64 KiB, and the flush.
-        let room = self.payload.len() + self.payload.len() / 16 + 64 + rfc6455::MAX_HEADER_LEN;
+        // With permessage-deflate, incompressible bytes grow a little; the
+        // engine says by how much at most.
+        let room = conn.max_frame_len(self.payload.len());
         emit(out, room, |buf| {
             conn.send_frame(opcode, fin, &self.payload, buf)
         });

@@ -88,6 +88,9 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             Err(error) => {
+                let error = error
+                    .protocol()
+                    .expect("room was given: only the peer can fail");
                 if let Some(first) = failed {
                     assert_eq!(first, error, "the error is sticky");
                     break;

@@ -33,8 +33,13 @@ impl Ring {
         let (mut at, mut out) = (0, Vec::new());
         loop {
             let flags = TINFL_FLAG_IGNORE_ADLER32 | TINFL_FLAG_HAS_MORE_INPUT;
-            let (status, used, wrote) =
-                decompress(&mut self.state, &input[at..], &mut self.ring, self.pos, flags);
+            let (status, used, wrote) = decompress(
+                &mut self.state,
+                &input[at..],
+                &mut self.ring,
+                self.pos,
+                flags,
+            );
             out.extend((0..wrote).map(|i| self.ring[(self.pos + i) & mask]));
             self.pos = (self.pos + wrote) & mask;
             at += used;
@@ -55,7 +60,10 @@ fn message_payloads(wire: &[u8]) -> Vec<Vec<u8>> {
     while at < wire.len() {
         let fin = wire[at] & 0x80 != 0;
         let (len, header) = match wire[at + 1] & 0x7f {
-            126 => (usize::from(u16::from_be_bytes([wire[at + 2], wire[at + 3]])), 4),
+            126 => (
+                usize::from(u16::from_be_bytes([wire[at + 2], wire[at + 3]])),
+                4,
+            ),
             127 => {
                 let bytes: [u8; 8] = wire[at + 2..at + 10].try_into().unwrap();
                 (u64::from_be_bytes(bytes) as usize, 10)
@@ -110,7 +118,11 @@ fuzz_target!(|data: &[u8]| {
         } else {
             let mut pieces = message.chunks(fragment).enumerate().peekable();
             while let Some((i, piece)) = pieces.next() {
-                let opcode = if i == 0 { Opcode::Binary } else { Opcode::Continuation };
+                let opcode = if i == 0 {
+                    Opcode::Binary
+                } else {
+                    Opcode::Continuation
+                };
                 let fin = pieces.peek().is_none();
                 let n = server.send_frame(opcode, fin, piece, &mut out).unwrap();
                 wire.extend_from_slice(&out[..n]);
@@ -153,6 +165,10 @@ fuzz_target!(|data: &[u8]| {
             };
         }
         let inflated = ring.message(compressed);
-        assert_eq!(inflated.as_deref(), Some(messages[i]), "window {bits}, message {i}");
+        assert_eq!(
+            inflated.as_deref(),
+            Some(messages[i]),
+            "window {bits}, message {i}"
+        );
     }
 });

@@ -112,7 +112,7 @@ fn ours(stream: &[u8]) -> (Vec<Seen>, Option<ProtocolError>) {
                     }
                 }
             }
-            Err(e) => return (events.events, Some(e)),
+            Err(e) => return (events.events, e.protocol()),
         }
     }
     (events.events, None)

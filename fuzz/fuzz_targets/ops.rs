@@ -24,7 +24,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rfc6455::{
     CloseCode, Config, Connection, ConnectionState, Eof, FrameHeader, HeaderStatus, MaskKeySource,
-    MessageKind, NoMasking, Opcode, ProtocolError, Role, SendError,
+    MessageKind, NoMasking, Opcode, ProtocolError, ReceiveError, Role, SendError,
 };
 use rfc6455_fuzz::{Collector, Keys, Seen, Wire};
 use std::fmt::Debug;
@@ -406,7 +406,8 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                         self.received.push(event);
                     }
                 }
-                Err(e) => {
+                Err(ReceiveError::Usage(e)) => panic!("receive broke a rule: {e}"),
+                Err(ReceiveError::Protocol(e)) => {
                     if let Some(first) = self.failure {
                         assert_eq!(first, e, "the error changed");
                     }
@@ -421,7 +422,7 @@ impl<K: MaskKeySource + Debug> Peer<K> {
                     self.failure = Some(e);
                     assert_eq!(
                         self.conn.receive(&mut bytes[pos..]).err(),
-                        Some(e),
+                        Some(ReceiveError::Protocol(e)),
                         "not sticky"
                     );
                     self.check_state();

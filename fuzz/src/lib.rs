@@ -4,7 +4,7 @@
 
 use rfc6455::{
     CloseCode, Config, Connection, ConnectionState, Event, FrameHeader, HeaderStatus,
-    MaskKeySource, MessageKind, Opcode, ProtocolError, Role,
+    MaskKeySource, MessageKind, Opcode, ProtocolError, ReceiveError, Role,
 };
 
 /// A deterministic key source (an LCG). `Debug` and `Clone`, so that a
@@ -286,7 +286,10 @@ fn feed_conn<K: MaskKeySource>(mut conn: Connection<K>, stream: &[u8], cuts: &[u
                         }
                     }
                 }
-                Err(e) => {
+                Err(ReceiveError::Usage(e)) => {
+                    panic!("a receive without deflate broke a rule: {e}")
+                }
+                Err(ReceiveError::Protocol(e)) => {
                     assert!(!peer_closed, "failure after the peer's Close: {e:?}");
                     assert_eq!(conn.error(), Some(e));
                     assert_eq!(conn.state(), ConnectionState::Failed);
@@ -314,8 +317,9 @@ fn feed_conn<K: MaskKeySource>(mut conn: Connection<K>, stream: &[u8], cuts: &[u
             assert_eq!(replies, expected, "wrong automatic replies");
             if let Some(e) = error {
                 // Sticky: the same error again, nothing more to send.
-                assert_eq!(conn.receive(&mut input[pos..end]).err(), Some(e));
-                assert_eq!(conn.receive(&mut [0x81, 0x80, 1, 2, 3, 4]).err(), Some(e));
+                let again = Some(ReceiveError::Protocol(e));
+                assert_eq!(conn.receive(&mut input[pos..end]).err(), again);
+                assert_eq!(conn.receive(&mut [0x81, 0x80, 1, 2, 3, 4]).err(), again);
                 assert_eq!(conn.poll_transmit(&mut out), Ok(0));
                 assert!(conn.should_close_transport());
                 break 'pieces;

@@ -1,17 +1,18 @@
-//! The connection's permessage-deflate glue (RFC 7692): turning it on,
-//! inflating compressed messages into the caller's buffer as they arrive
-//! (with the size limit and UTF-8 applied to the inflated bytes), and
-//! compressing the data frames it sends.
+//! The connection's extension stage with permessage-deflate compiled in
+//! (RFC 7692): turning it on, inflating compressed messages into the
+//! caller's buffer as they arrive (with the size limit and UTF-8 applied
+//! to the inflated bytes), and compressing the data frames it sends
+//! straight into the caller's buffer. `plain.rs` is the same stage
+//! without the feature.
 
 use alloc::boxed::Box;
 
 use super::Connection;
-use crate::deflate::{DeflateSession, InflateError};
+use crate::deflate::{max_compressed_len, DeflateSession, InflateError};
 use crate::frame::{FrameHeader, Opcode, RSV1};
-use crate::mask::copy_masked;
 use crate::rules::FrameInMessage;
 use crate::{
-    BufferTooSmall, DeflateAgreement, Event, MaskKeySource, MessageChunk, MessageKind,
+    apply_mask, BufferTooSmall, DeflateAgreement, Event, MaskKeySource, MessageChunk, MessageKind,
     ProtocolError, Role, SendError, UsageError, Utf8Validator,
 };
 
@@ -37,6 +38,15 @@ impl InflatedChunk {
     }
 }
 
+/// The stage's state: permessage-deflate, once enabled.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Extensions(Option<Box<DeflateSession>>);
+
+/// Proof that the frame about to be sent is compressed, which only
+/// [`Connection::compresses`] gives.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Compressing(());
+
 impl<K: MaskKeySource> Connection<K> {
     /// Turns permessage-deflate on, as agreed in the opening handshake
     /// ([`DeflateConfig::accept_offer`](crate::DeflateConfig::accept_offer)
@@ -51,17 +61,17 @@ impl<K: MaskKeySource> Connection<K> {
     /// on the first compressed send, takes what its window needs (224 KiB
     /// at the default 32 KiB; see [`DeflateConfig`](crate::DeflateConfig)).
     pub fn enable_deflate(&mut self, agreement: &DeflateAgreement) -> Result<(), UsageError> {
-        if self.deflate.is_some() || agreement.role() != self.role {
+        if self.extensions.0.is_some() || agreement.role() != self.role {
             return Err(UsageError::DeflateMismatch);
         }
-        self.deflate = Some(Box::new(DeflateSession::new(*agreement)));
+        self.extensions.0 = Some(Box::new(DeflateSession::new(*agreement)));
         self.allowed_rsv |= RSV1;
         Ok(())
     }
 
     /// The permessage-deflate agreement in force, if it is on.
     pub fn deflate_agreement(&self) -> Option<&DeflateAgreement> {
-        self.deflate.as_deref().map(DeflateSession::agreement)
+        self.extensions.0.as_deref().map(DeflateSession::agreement)
     }
 
     /// Inflates the next piece of a compressed message into `out`.
@@ -70,10 +80,7 @@ impl<K: MaskKeySource> Connection<K> {
         chunk: MessageChunk<'_>,
         out: &mut [u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
-        if out.is_empty() {
-            return Err(self.fail(ProtocolError::NoInflateBuffer));
-        }
-        let Some(session) = self.deflate.as_deref_mut() else {
+        let Some(session) = self.extensions.0.as_deref_mut() else {
             // RSV1 is accepted only once deflate is on.
             return Err(self.fail(ProtocolError::ReservedBitsSet(RSV1)));
         };
@@ -92,22 +99,12 @@ impl<K: MaskKeySource> Connection<K> {
         &mut self,
         out: &mut [u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
-        if out.is_empty() {
-            return Err(self.fail(ProtocolError::NoInflateBuffer));
-        }
-        let Some(session) = self.deflate.as_deref_mut() else {
+        let Some(session) = self.extensions.0.as_deref_mut() else {
             return Ok(None);
         };
         let kind = session.incoming_kind().unwrap_or(MessageKind::Binary);
         let step = session.inflate_pending(out);
         self.deliver(kind, step, out)
-    }
-
-    /// Whether inflated bytes still wait for room.
-    pub(super) fn inflate_pending_more(&self) -> bool {
-        self.deflate
-            .as_deref()
-            .is_some_and(DeflateSession::has_pending)
     }
 
     /// Applies the size limit and UTF-8 to what a step inflated into `out`.
@@ -118,7 +115,7 @@ impl<K: MaskKeySource> Connection<K> {
         out: &[u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
         let limit = self.config.max_message_size;
-        let checked = match (step, self.deflate.as_deref_mut()) {
+        let checked = match (step, self.extensions.0.as_deref_mut()) {
             (Err(_), _) => Err(ProtocolError::InvalidCompressedData),
             (Ok(step), Some(session)) => {
                 session.inflated_len += step.written as u64;
@@ -146,35 +143,74 @@ impl<K: MaskKeySource> Connection<K> {
     /// Whether the data frame about to be sent is compressed. A new message
     /// is, when deflate is on and `may_compress`; a continuation follows its
     /// message. An uncompressed frame cannot continue a compressed message.
+    #[inline]
     pub(super) fn compresses(
         &self,
         starts_message: bool,
         may_compress: bool,
-    ) -> Result<bool, UsageError> {
-        let Some(session) = self.deflate.as_deref() else {
-            return Ok(false);
+    ) -> Result<Option<Compressing>, UsageError> {
+        let Some(session) = self.extensions.0.as_deref() else {
+            return Ok(None);
         };
-        match (starts_message, session.sending) {
-            (true, _) => Ok(may_compress),
-            (false, Some(true)) if !may_compress => Err(UsageError::CompressedMessageInProgress),
-            (false, sending) => Ok(sending == Some(true)),
+        let compressed = match (starts_message, session.sending) {
+            (true, _) => may_compress,
+            (false, Some(true)) if !may_compress => {
+                return Err(UsageError::CompressedMessageInProgress)
+            }
+            (false, sending) => sending == Some(true),
+        };
+        Ok(compressed.then_some(Compressing(())))
+    }
+
+    /// Whether compressed messages may arrive, so that receiving needs room
+    /// to inflate into.
+    #[inline]
+    pub(super) fn inflates(&self) -> bool {
+        self.extensions.0.is_some()
+    }
+
+    /// The most payload bytes a frame carries for `payload_len` bytes of
+    /// input: more than the input when it may be compressed.
+    pub(super) fn max_payload_len(&self, payload_len: usize) -> usize {
+        match self.extensions.0 {
+            Some(_) => max_compressed_len(payload_len, false),
+            None => payload_len,
         }
+    }
+
+    /// Whether inflated bytes wait for room (see
+    /// [`has_pending_events`](Self::has_pending_events)).
+    pub(super) fn extension_has_pending_events(&self) -> bool {
+        self.extensions
+            .0
+            .as_deref()
+            .is_some_and(DeflateSession::has_pending)
     }
 
     /// Records that a data frame went out uncompressed.
     pub(super) fn note_sent_frame(&mut self, fin: bool) {
-        if let Some(session) = self.deflate.as_deref_mut() {
+        if let Some(session) = self.extensions.0.as_deref_mut() {
             session.sending = (!fin).then_some(false);
         }
     }
 
     /// Compresses and writes one data frame: RSV1 on a message's first
     /// frame, the payload sync-flushed, its final tail removed at the end
-    /// of the message (RFC 7692 §7.2.1). Kept out of line, so that the
-    /// uncompressed send path stays small enough to inline.
+    /// of the message (RFC 7692 §7.2.1).
+    ///
+    /// The output must have room for the worst case (incompressible data,
+    /// `max_compressed_len`) before anything happens, so that a buffer that
+    /// is too small changes nothing and `required` does not depend on the
+    /// data. The payload is compressed straight into `out` after room for
+    /// the largest header; the header then goes right before it, and the
+    /// payload moves down only when its header came out shorter (a
+    /// compressed size below 126 bytes or 64 KiB). Kept out of line, so
+    /// that the uncompressed send path stays small enough to inline.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)] // the frame, its place in the message and the proof
     pub(super) fn send_compressed(
         &mut self,
+        _: Compressing,
         opcode: Opcode,
         fin: bool,
         payload: &[u8],
@@ -183,36 +219,40 @@ impl<K: MaskKeySource> Connection<K> {
         out: &mut [u8],
     ) -> Result<usize, SendError> {
         let masked = self.role == Role::Client;
-        let Some(session) = self.deflate.as_deref_mut() else {
-            return Err(UsageError::DeflateMismatch.into());
-        };
-        let compressed = session.compressor().compress(payload, fin);
-        let header = FrameHeader {
+        let bound = max_compressed_len(payload.len(), fin);
+        let mut header = FrameHeader {
             fin,
             rsv: if frame.starts_message { RSV1 } else { 0 },
             opcode,
             mask: masked.then_some([0; 4]),
-            payload_len: compressed.len() as u64,
+            payload_len: bound as u64,
         };
-        let header_len = header.encoded_len();
-        let required = header_len + compressed.len();
+        let room = header.encoded_len();
+        let required = room + bound;
         if out.len() < required {
-            // The compressor has taken this payload in; forgetting its
-            // context keeps the stream valid for whatever is sent instead.
-            session.compressor().reset();
             return Err(BufferTooSmall { required }.into());
         }
-        let mask = masked.then(|| self.keys.next_mask_key());
-        FrameHeader { mask, ..header }.encode(out)?;
-        let body = &mut out[header_len..required];
-        match mask {
-            Some(key) => copy_masked(compressed, body, key),
-            None => body.copy_from_slice(compressed),
+        let Some(session) = self.extensions.0.as_deref_mut() else {
+            return Err(UsageError::DeflateMismatch.into());
+        };
+        let len = session
+            .compressor()
+            .compress_into(payload, fin, &mut out[room..required]);
+        header.payload_len = len as u64;
+        header.mask = masked.then(|| self.keys.next_mask_key());
+        let header_len = header.encoded_len();
+        if header_len < room {
+            out.copy_within(room..room + len, header_len);
+        }
+        header.encode(out)?;
+        let end = header_len + len;
+        if let Some(key) = header.mask {
+            apply_mask(&mut out[header_len..end], key, 0);
         }
         self.commit(opcode, fin, Some(frame), utf8);
-        if let Some(session) = self.deflate.as_deref_mut() {
+        if let Some(session) = self.extensions.0.as_deref_mut() {
             session.sending = (!fin).then_some(true);
         }
-        Ok(required)
+        Ok(end)
     }
 }

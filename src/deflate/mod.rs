@@ -8,6 +8,7 @@ mod inflate;
 mod params;
 mod session;
 
+pub(crate) use compress::max_compressed_len;
 #[cfg(test)]
 pub(crate) use compress::{Compressor, TAIL};
 #[cfg(test)]

@@ -299,7 +299,7 @@ fn fragments_compress_as_one_message() {
     let message = text(9, 10_000);
     let mut compressed = c.compress(&message[..3000], false).to_vec();
     assert!(compressed.ends_with(&TAIL), "a fragment keeps its flush");
-    compressed.extend_from_slice(c.compress(&message[3000..], true));
+    compressed.extend_from_slice(&c.compress(&message[3000..], true));
     assert_eq!(
         inflate_all(&mut Decompressor::new(), &compressed, 100, 999),
         message

@@ -7,7 +7,7 @@ pub mod wire;
 #[cfg(feature = "alloc")]
 pub mod ws_client;
 
-use rfc6455::{Connection, Event, MaskKeySource, MessageKind, ProtocolError};
+use rfc6455::{Connection, Event, MaskKeySource, MessageKind, ProtocolError, ReceiveError};
 
 /// A deterministic key source: keys from a counter, never all zero.
 pub fn counter_keys(seed: u32) -> impl FnMut() -> [u8; 4] + Clone {
@@ -59,7 +59,8 @@ pub fn feed<K: MaskKeySource>(conn: &mut Connection<K>, bytes: &[u8], cuts: &[us
         loop {
             let received = match conn.receive(&mut input[pos..end]) {
                 Ok(r) => r,
-                Err(e) => {
+                Err(ReceiveError::Usage(e)) => panic!("the harness broke a rule: {e}"),
+                Err(ReceiveError::Protocol(e)) => {
                     let n = conn.poll_transmit(&mut out).unwrap();
                     transmit.extend_from_slice(&out[..n]);
                     return Outcome {

@@ -16,8 +16,6 @@ mod huffman;
 mod matcher;
 mod tokens;
 
-use alloc::vec::Vec;
-
 use bits::BitWriter;
 use block::{write_block, write_stored};
 use matcher::Matcher;
@@ -33,8 +31,22 @@ pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 /// before the end of the window while more input is waiting.
 const LOOKAHEAD: usize = 258;
 
-/// Output capacity kept between calls whatever their size.
-const KEPT_OUTPUT: usize = 64 << 10;
+/// The most compressed bytes one call writes for `payload_len` bytes of
+/// input (`fin`: the call ends its message): the size of the input written
+/// as stored blocks (5 bytes of header per 65,535 bytes), plus the sync
+/// flush (5 bytes, or 1 at the end of a message once the tail is removed).
+/// A call whose coded output would be larger writes stored blocks instead.
+pub(crate) const fn max_compressed_len(payload_len: usize, fin: bool) -> usize {
+    let blocks = if payload_len == 0 {
+        1
+    } else {
+        payload_len.div_ceil(u16::MAX as usize)
+    };
+    let flush = if fin { 1 } else { 5 };
+    payload_len
+        .saturating_add(blocks.saturating_mul(5))
+        .saturating_add(flush)
+}
 
 /// This end's compressor.
 #[derive(Clone)]
@@ -45,8 +57,6 @@ pub(crate) struct Compressor {
     /// Tokens per block at most.
     block_limit: usize,
     no_context_takeover: bool,
-    /// The compressed bytes of the current call.
-    out: Vec<u8>,
 }
 
 impl core::fmt::Debug for Compressor {
@@ -78,7 +88,6 @@ impl Compressor {
             tokens: Tokens::new(),
             block_limit: block_limit(window_bits),
             no_context_takeover,
-            out: Vec::new(),
         }
     }
 
@@ -91,57 +100,79 @@ impl Compressor {
             .map_or(0, |m| m.memory() + 4 * self.block_limit)
     }
 
-    /// Compresses the next part of a message; `fin` ends the message. The
-    /// output is sync-flushed, so the peer can inflate all of it at once;
-    /// at the end of a message it loses its `00 00 ff ff` tail.
-    pub(crate) fn compress(&mut self, payload: &[u8], fin: bool) -> &[u8] {
-        // The output keeps the capacity of the largest message sent until a
-        // much smaller one comes.
-        let worst = payload.len() + payload.len() / 2048 + 16;
-        if self.out.capacity() > (4 * worst).max(KEPT_OUTPUT) {
-            self.out = Vec::new();
-        }
-        self.out.clear();
-        let mut w = BitWriter::new(&mut self.out);
-        match &mut self.matcher {
-            None if payload.is_empty() => {}
-            None => write_stored(&mut w, payload),
-            Some(m) => {
-                let mut input = payload;
-                loop {
-                    let take = input.len().min(m.room());
-                    m.push(&input[..take]);
-                    input = &input[take..];
-                    let end = if input.is_empty() {
-                        m.input_end()
-                    } else {
-                        m.input_end() - LOOKAHEAD
-                    };
-                    while m.parse(&mut self.tokens, end, self.block_limit) {
-                        write_block(&mut w, &mut self.tokens, m.take_block());
-                    }
-                    if input.is_empty() {
-                        break;
-                    }
-                    if !self.tokens.list.is_empty() {
-                        write_block(&mut w, &mut self.tokens, m.take_block());
-                    }
-                    m.slide();
-                }
-                if !self.tokens.list.is_empty() {
-                    write_block(&mut w, &mut self.tokens, m.take_block());
-                }
+    /// Compresses the next part of a message into the front of `out` and
+    /// returns the length written; `fin` ends the message. The output is
+    /// sync-flushed, so the peer can inflate all of it at once; at the end
+    /// of a message it loses its `00 00 ff ff` tail.
+    ///
+    /// `out` must hold [`max_compressed_len`] bytes: the output never
+    /// exceeds that, since coded blocks that would not fit are replaced by
+    /// the same input in stored blocks (which the peer's window takes in
+    /// just the same).
+    pub(crate) fn compress_into(&mut self, payload: &[u8], fin: bool, out: &mut [u8]) -> usize {
+        let bound = max_compressed_len(payload.len(), fin);
+        let out = &mut out[..bound];
+        let mut w = BitWriter::new(out);
+        self.encode(&mut w, payload);
+        end_call(&mut w, fin);
+        let written = match w.finish() {
+            Ok(written) => written,
+            Err(_) => {
+                let mut w = BitWriter::new(out);
+                write_stored(&mut w, payload);
+                end_call(&mut w, fin);
+                // Exactly the bound: it fits.
+                w.finish().unwrap_or(bound)
             }
+        };
+        if fin && self.no_context_takeover {
+            self.reset();
         }
-        // The sync flush: an empty stored block, ending in the tail.
-        write_stored(&mut w, &[]);
-        if fin {
-            self.out.truncate(self.out.len() - TAIL.len());
-            if self.no_context_takeover {
-                self.reset();
+        written
+    }
+
+    /// [`compress_into`](Self::compress_into), into a new buffer.
+    #[cfg(test)]
+    pub(crate) fn compress(&mut self, payload: &[u8], fin: bool) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec![0; max_compressed_len(payload.len(), fin)];
+        let len = self.compress_into(payload, fin, &mut out);
+        out.truncate(len);
+        out
+    }
+
+    /// Takes `payload` into the window and writes its blocks (none for an
+    /// empty payload).
+    fn encode(&mut self, w: &mut BitWriter<'_>, payload: &[u8]) {
+        let Some(m) = &mut self.matcher else {
+            if !payload.is_empty() {
+                write_stored(w, payload);
             }
+            return;
+        };
+        let mut input = payload;
+        loop {
+            let take = input.len().min(m.room());
+            m.push(&input[..take]);
+            input = &input[take..];
+            let end = if input.is_empty() {
+                m.input_end()
+            } else {
+                m.input_end() - LOOKAHEAD
+            };
+            while m.parse(&mut self.tokens, end, self.block_limit) {
+                write_block(w, &mut self.tokens, m.take_block());
+            }
+            if input.is_empty() {
+                break;
+            }
+            if !self.tokens.list.is_empty() {
+                write_block(w, &mut self.tokens, m.take_block());
+            }
+            m.slide();
         }
-        &self.out
+        if !self.tokens.list.is_empty() {
+            write_block(w, &mut self.tokens, m.take_block());
+        }
     }
 
     /// Forgets the context: the next message refers to nothing before it.
@@ -150,6 +181,18 @@ impl Compressor {
         if let Some(m) = &mut self.matcher {
             m.reset();
         }
+    }
+}
+
+/// Ends a call's output with the sync flush, an empty stored block; at the
+/// end of a message only its first bits are written, since the tail
+/// (`00 00 ff ff`, the block's LEN and NLEN) is removed (RFC 7692 §7.2.1).
+fn end_call(w: &mut BitWriter<'_>, fin: bool) {
+    if fin {
+        w.put(0, 3);
+        w.align();
+    } else {
+        write_stored(w, &[]);
     }
 }
 
