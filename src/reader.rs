@@ -4,9 +4,11 @@
 //! handed back where it lies. Fragments are moved down over the headers
 //! between them, once.
 //!
-//! The buffer grows with the largest message (which the connection's
-//! `max_message_size` bounds) plus one read, and is compacted only at
-//! moments when little is live in it.
+//! The buffer holds the message in progress and the bytes not yet parsed;
+//! everything else in it (headers, control frames, empty fragments, earlier
+//! messages) is dead, and compacting drops it before the buffer may grow.
+//! Growth follows bytes that arrived, never a length the peer announced,
+//! and stops at the connection's `max_message_size` plus one read.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -32,9 +34,6 @@ pub enum Incoming<'r> {
     Close(CloseFrame),
 }
 
-/// How far ahead of the data a frame's announced length may grow the buffer.
-const GROW_AHEAD: usize = 2 << 20;
-
 /// The default least room offered to each read: 64 KiB.
 pub const DEFAULT_READ_SIZE: usize = 64 * 1024;
 
@@ -50,6 +49,30 @@ pub const DEFAULT_READ_SIZE: usize = 64 * 1024;
 /// transport's read; a fragmented one is moved down once, over the headers
 /// and control frames between its fragments. Steady-state reading does not
 /// allocate: the buffer keeps the size of the largest message seen.
+///
+/// # Memory
+///
+/// With `L` the connection's `max_message_size`, `R` the read size, and
+/// `M` the largest message read so far (whole, or as far as it came), the
+/// read buffer stays within
+///
+/// `min(L + R, 2 * (M + R))` bytes,
+///
+/// and, with permessage-deflate, the buffer compressed messages are
+/// inflated into stays within `min(L + R, 2 * (M + R))` as well (`M`
+/// counting inflated bytes), so `capacity() <= 2 * (L + R)` whatever the
+/// peer sends. The read buffer holds only the message's bytes so far
+/// (fragments moved together over what came between them) and the bytes
+/// not yet parsed; the connection keeps partial headers itself, so after
+/// `next` returns `None` nothing is unparsed. Control frames and empty
+/// fragments inside a message take no lasting room: their bytes are dead
+/// once parsed and are compacted away before the buffer grows. The
+/// buffers double as they grow (so that a long message costs few copies),
+/// but never past `L + R`, and never on a length the peer only announced.
+///
+/// The bound assumes the loop above: each read follows a `next` that
+/// returned `None`, and [`push`](Self::push) adds at most `R` bytes at a
+/// time (more unparsed bytes need more room).
 ///
 /// ```
 /// use rfc6455::{Config, Connection, Incoming, Message, MessageReader};
@@ -91,6 +114,9 @@ pub struct MessageReader {
     inflated: Vec<u8>,
     inflated_len: usize,
     read_size: usize,
+    /// The connection's `max_message_size` as of the last `next`: the
+    /// buffers double at most up to `limit + read_size`.
+    limit: usize,
 }
 
 impl Default for MessageReader {
@@ -119,6 +145,7 @@ impl MessageReader {
             inflated: Vec::new(),
             inflated_len: 0,
             read_size: if read_size == 0 { 1 } else { read_size },
+            limit: usize::MAX,
         }
     }
 
@@ -210,6 +237,7 @@ impl MessageReader {
         conn: &mut Connection<K>,
     ) -> Result<Option<Incoming<'_>>, ReceiveError> {
         self.discard_delivered();
+        self.limit = usize::try_from(conn.config().max_message_size).unwrap_or(usize::MAX);
         loop {
             let room: &mut [u8] = if inflates(conn) {
                 self.make_inflate_room();
@@ -220,7 +248,9 @@ impl MessageReader {
             let received = conn.receive_into(&mut self.buf[self.parsed..self.filled], room)?;
             let consumed = received.consumed;
             let chunk = match received.event {
-                None if consumed == 0 => break,
+                // Nothing used, nothing given and nothing waiting inside:
+                // more input is needed.
+                None if consumed == 0 && !conn.has_pending_events() => break,
                 None => {
                     self.parsed += consumed;
                     continue;
@@ -292,33 +322,38 @@ impl MessageReader {
 
     /// A long message has just started: if its first frame would not fit
     /// where it starts, move it to the front now, while little of it has
-    /// arrived, rather than later; and if it would not fit at all, grow now,
-    /// once, rather than doubling step by step as it arrives.
+    /// arrived, rather than once most of it has. The buffer does not grow
+    /// here: the frame's length is the peer's claim, and growing ahead on
+    /// it would let a header alone take memory. Growth waits for bytes
+    /// (`make_room`).
     fn place_message(&mut self, frame_remaining: u64) {
         let rest = usize::try_from(frame_remaining).unwrap_or(usize::MAX);
-        let needed = (self.filled - self.start)
+        let needed = self
+            .live()
             .saturating_add(rest)
             .saturating_add(self.read_size);
-        if self.start.saturating_add(needed) <= self.buf.len() {
-            return;
-        }
-        self.compact();
-        if needed > self.buf.len() {
-            // The length is the peer's claim: grow ahead at most to four
-            // times the buffer (or 2 MiB); beyond that, data must arrive.
-            let ahead = self.buf.len().saturating_mul(4).max(GROW_AHEAD);
-            self.grow_to(needed.min(ahead));
+        if self.start.saturating_add(needed) > self.buf.len() {
+            self.compact();
         }
     }
 
     /// Makes at least a read's worth of room after the inflated bytes of
-    /// the compressed message in progress (the connection's size limit
-    /// bounds how far this grows).
+    /// the compressed message in progress. The connection fails a message
+    /// whose inflated size passes `limit`, so this stays within
+    /// `limit + read_size`.
     fn make_inflate_room(&mut self) {
         if self.inflated.len() - self.inflated_len < self.read_size {
-            let len = (self.inflated_len + self.read_size).max(self.inflated.len() * 2);
+            let len = self.grown(self.inflated.len(), self.inflated_len + self.read_size);
             grow_keeping(&mut self.inflated, self.inflated_len, len);
         }
+    }
+
+    /// The new length of a buffer of `len` bytes that must hold `needed`:
+    /// double, to keep the copies of a growing message few, but not past
+    /// one read beyond the message limit; and at least `needed`.
+    fn grown(&self, len: usize, needed: usize) -> usize {
+        let cap = self.limit.saturating_add(self.read_size);
+        len.saturating_mul(2).min(cap).max(needed)
     }
 
     /// Forgets the message handed back by the previous call.
@@ -332,49 +367,50 @@ impl MessageReader {
         }
     }
 
-    /// Makes `room` bytes free at the end: compacts when that is enough and
-    /// cheap, grows (at least doubling) otherwise.
+    /// Makes `room` bytes free at the end: compacts when that is enough,
+    /// grows (see `grown`) otherwise.
     fn make_room(&mut self, room: usize) {
-        let live_from = self.live_from();
-        let live = self.filled - live_from;
-        if live_from > 0 && live + room <= self.buf.len() {
-            self.compact();
-            return;
-        }
+        let needed = self.live() + room;
         self.compact();
-        self.grow_to((live + room).max(self.buf.len().saturating_mul(2)));
-    }
-
-    /// Replaces the buffer with a zeroed one of `len` bytes (fresh zeroed
-    /// memory costs no writes), keeping the live bytes, which `compact` has
-    /// put at the front.
-    fn grow_to(&mut self, len: usize) {
-        if len > self.buf.len() {
+        if needed > self.buf.len() {
+            let len = self.grown(self.buf.len(), needed);
             grow_keeping(&mut self.buf, self.filled, len);
         }
     }
 
-    /// Where the bytes still needed begin: the message in progress, or the
+    /// How many bytes are still needed: the message in progress, and the
     /// unparsed input.
-    fn live_from(&self) -> usize {
-        if self.kind.is_some() {
-            self.start
+    fn live(&self) -> usize {
+        let message = if self.kind.is_some() {
+            self.end - self.start
         } else {
-            self.parsed
-        }
+            0
+        };
+        message + (self.filled - self.parsed)
     }
 
-    /// Moves the live bytes to the front of the buffer.
+    /// Moves the live bytes to the front of the buffer, dropping the dead
+    /// ones: the message in progress first, then the unparsed input right
+    /// after it (over the headers and control frames that came between).
     fn compact(&mut self) {
-        let from = self.live_from();
-        if from == 0 {
-            return;
+        let mut to = 0;
+        if self.kind.is_some() {
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+            }
+            to = self.end - self.start;
         }
-        self.buf.copy_within(from..self.filled, 0);
-        self.filled -= from;
-        self.parsed -= from;
-        self.start = self.start.saturating_sub(from);
-        self.end = self.end.saturating_sub(from);
+        if self.parsed > to {
+            self.buf.copy_within(self.parsed..self.filled, to);
+        }
+        self.filled = to + (self.filled - self.parsed);
+        self.parsed = to;
+        if self.kind.is_some() {
+            self.start = 0;
+        } else {
+            self.start = to;
+        }
+        self.end = to;
     }
 }
 

@@ -2,6 +2,8 @@
 //! collect normalised events, and pair a client with a server in memory.
 #![allow(dead_code)] // each test binary uses a different part of it
 
+#[cfg(feature = "deflate")]
+pub mod deflate;
 pub mod examples;
 pub mod wire;
 #[cfg(feature = "alloc")]
