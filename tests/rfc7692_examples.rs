@@ -1,14 +1,16 @@
 //! The examples of RFC 7692 §7.2.3, byte for byte: what a client receives
 //! from a server that compresses "Hello" (one message, a shared window,
 //! stored blocks, a final block, two blocks, fragments), and what our own
-//! compressor makes of them.
+//! compressor makes of them; and messages that do not end at a block
+//! boundary once the tail is put back (§7.2.2), which fail with 1007.
 #![cfg(feature = "deflate")]
 
 mod common;
 
 use common::counter_keys;
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Event, MaskKeySource,
+    parse_extensions, CloseCode, Config, Connection, DeflateAgreement, DeflateConfig, Event,
+    MaskKeySource, ProtocolError,
 };
 
 /// A client with deflate agreed as the server answered `response`.
@@ -144,4 +146,60 @@ fn rsv1_on_a_continuation_or_a_control_frame_is_refused() {
         conn.receive_into(&mut ping, &mut inflated).err(),
         Some(rfc6455::ProtocolError::ReservedBitsSet(0b100).into())
     );
+}
+
+#[test]
+fn a_message_not_ending_at_a_block_boundary_fails_with_1007() {
+    let bad: [&[u8]; 5] = [
+        // An extra byte, read as the empty block's LEN.
+        &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0xff],
+        // Truncated: the block's last bits are missing.
+        &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07],
+        // A stored block of 4 bytes: the tail would be its data.
+        &[0x00, 0x04, 0x00, 0xfb, 0xff],
+        // "Hello" then the same stored block, after a whole flush.
+        &[
+            0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x04, 0x00,
+            0xfb, 0xff,
+        ],
+        // The tail left in: the appended one starts a block it cannot end.
+        &[
+            0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00, 0x00, 0xff, 0xff,
+        ],
+    ];
+    for payload in bad {
+        // The bad message, then a good one that must not be reached.
+        let mut wire = vec![0xc1, payload.len() as u8];
+        wire.extend_from_slice(payload);
+        let first = wire.len();
+        wire.extend_from_slice(&HELLO);
+        let mut conn = client("permessage-deflate");
+        let mut inflated = [0u8; 64];
+        let mut start = 0;
+        let error = loop {
+            match conn.receive_into(&mut wire[start..], &mut inflated) {
+                Ok(received) => {
+                    if let Some(Event::Message(chunk)) = received.event {
+                        assert!(!chunk.message_end, "{payload:02x?} delivered");
+                    }
+                    assert!(received.consumed > 0 || received.event.is_some(), "stalled");
+                    start += received.consumed;
+                    assert!(start <= first, "{payload:02x?}: the next message was read");
+                }
+                Err(error) => break error,
+            }
+        };
+        assert_eq!(
+            error,
+            ProtocolError::InvalidCompressedData,
+            "{payload:02x?}"
+        );
+        assert_eq!(error.close_code(), CloseCode::INVALID_PAYLOAD);
+        // The failing Close is queued: masked, code 1007.
+        let mut out = [0u8; 64];
+        let len = conn.poll_transmit(&mut out).unwrap();
+        assert_eq!(&out[..2], &[0x88, 0x80 | (len - 6) as u8]);
+        let key = [out[2], out[3], out[4], out[5]];
+        assert_eq!([out[6] ^ key[0], out[7] ^ key[1]], [0x03, 0xef]);
+    }
 }

@@ -57,9 +57,12 @@ impl<K: MaskKeySource> Connection<K> {
     /// [`receive_into`](Self::receive_into), and the data frames sent with
     /// `send_text`, `send_binary` and `send_frame` are compressed
     /// ([`send_uncompressed`](Self::send_uncompressed) and `start_frame`
-    /// send as is). The inflater takes about 43 KiB; the compressor, made
-    /// on the first compressed send, takes what its window needs (224 KiB
-    /// at the default 32 KiB; see [`DeflateConfig`](crate::DeflateConfig)).
+    /// send as is). The inflater, made by the first compressed message
+    /// received, takes about 43 KiB: between messages only while the peer
+    /// keeps its context (without it, freed when each message ends). The
+    /// compressor, made on the first compressed send, takes what its window
+    /// needs (224 KiB at the default 32 KiB; see
+    /// [`DeflateConfig`](crate::DeflateConfig)).
     pub fn enable_deflate(&mut self, agreement: &DeflateAgreement) -> Result<(), UsageError> {
         if self.extensions.0.is_some() || agreement.role() != self.role {
             return Err(UsageError::DeflateMismatch);

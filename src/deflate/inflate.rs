@@ -2,7 +2,18 @@
 //! `miniz_oxide`: it inflates a message's payload piece by piece into
 //! output the caller sizes, so that a size limit stops it after producing
 //! no more than the limit, and puts back the `00 00 ff ff` tail the sender
-//! removed.
+//! removed, checking that the message ended where the tail says it did.
+//!
+//! A sender's message ends with an empty stored block whose `LEN` and
+//! `NLEN` (`00 00 ff ff`) it removed (§7.2.1), so the message's own bytes
+//! leave the inflater inside that block's header, every byte before it
+//! already inflated. Putting the tail back must therefore release no
+//! output, be taken in whole, and leave the inflater between blocks on a
+//! byte boundary (a stored block ends on one). Anything else means the
+//! message ended elsewhere: mid-block (a truncated message), with an extra
+//! byte read as `LEN`, or with the tail taken as a stored block's data.
+//! The one other valid ending is a final block (BFINAL, §7.2.3.4): after
+//! it, the rest of the message is padding, and the tail is not needed.
 
 use alloc::boxed::Box;
 
@@ -14,7 +25,8 @@ use super::compress::TAIL;
 /// Why a compressed message could not be inflated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum InflateError {
-    /// The bytes are not a DEFLATE stream.
+    /// The bytes are not a DEFLATE stream, or the message does not end at
+    /// a block boundary once the tail is put back.
     Corrupt,
 }
 
@@ -22,8 +34,6 @@ pub(crate) enum InflateError {
 #[derive(Clone)]
 pub(crate) struct Decompressor {
     state: Box<InflateState>,
-    /// How many tail bytes the current message has had fed (0 to 4).
-    tail_fed: usize,
     /// The peer ended the DEFLATE stream (a block with BFINAL set).
     ended: bool,
 }
@@ -31,18 +41,17 @@ pub(crate) struct Decompressor {
 impl core::fmt::Debug for Decompressor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Decompressor")
-            .field("tail_fed", &self.tail_fed)
             .field("ended", &self.ended)
             .finish_non_exhaustive()
     }
 }
 
 impl Decompressor {
-    /// A decompressor with an empty window.
+    /// A decompressor with an empty window (one allocation, the size of
+    /// `InflateState`: its 32 KiB window and its Huffman tables).
     pub(crate) fn new() -> Self {
         Self {
             state: InflateState::new_boxed(DataFormat::Raw),
-            tail_fed: 0,
             ended: false,
         }
     }
@@ -64,48 +73,58 @@ impl Decompressor {
         }
         let result = inflate(&mut self.state, input, out, MZFlush::None);
         match result.status {
+            // StreamEnd comes once all output is out.
             Ok(MZStatus::StreamEnd) => self.ended = true,
+            // `Buf`: no input, and nothing more to write without it.
             Ok(_) | Err(MZError::Buf) => {}
             Err(_) => return Err(InflateError::Corrupt),
         }
         Ok((result.bytes_consumed, result.bytes_written))
     }
 
-    /// At the end of a message: feeds the tail and drains what it releases
-    /// into `out`. Returns the bytes written and whether the message is
-    /// complete; call again with more room while it is not.
+    /// At the end of a message: drains what the message's bytes released
+    /// into `out`, then puts the tail back and checks that the message
+    /// ended at a block boundary. Returns the bytes written and whether the
+    /// message is complete; call again with more room while it is not.
     pub(crate) fn finish(&mut self, out: &mut [u8]) -> Result<(usize, bool), InflateError> {
         let mut written = 0;
-        while !self.ended && self.tail_fed < TAIL.len() {
-            let (used, wrote) = self.inflate(&TAIL[self.tail_fed..], &mut out[written..])?;
-            self.tail_fed += used;
-            written += wrote;
-            if used == 0 && wrote == 0 {
-                break;
-            }
-        }
-        // Whatever the tail released, until a call leaves room unused.
-        loop {
-            let room = out.len() - written;
-            if room == 0 {
+        // Everything the message's own bytes hold comes out first, so that
+        // whatever the tail releases can be told apart. A call that writes
+        // nothing into free room means nothing is left.
+        while !self.ended {
+            if written == out.len() {
                 return Ok((written, false));
             }
             let (_, wrote) = self.inflate(&[], &mut out[written..])?;
-            written += wrote;
-            if wrote < room {
+            if wrote == 0 {
                 break;
             }
+            written += wrote;
         }
-        if !self.ended && self.tail_fed < TAIL.len() {
-            return Ok((written, false));
+        if !self.ended {
+            // `out` has room: output the tail released would show here.
+            let (used, wrote) = self.inflate(&TAIL, &mut out[written..])?;
+            if used != TAIL.len() || wrote != 0 || !(self.ended || self.between_blocks()) {
+                return Err(InflateError::Corrupt);
+            }
         }
         self.end_message();
         Ok((written, true))
     }
 
+    /// Whether the inflater waits for a block header on a byte boundary.
+    fn between_blocks(&mut self) -> bool {
+        // The state is `ReadBlockHeader` only after running out of input
+        // for its 3 bits, so fewer than 8 bits are buffered (the accessor
+        // asserts it).
+        self.state
+            .decompressor()
+            .block_boundary_state()
+            .is_some_and(|boundary| boundary.num_bits == 0)
+    }
+
     /// Starts the next message: a stream the peer ended starts again.
     fn end_message(&mut self) {
-        self.tail_fed = 0;
         if self.ended {
             self.state.reset_as(ZeroReset);
             self.ended = false;

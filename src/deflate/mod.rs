@@ -23,4 +23,6 @@ pub(crate) use session::{DeflateSession, Inflated};
 #[cfg(test)]
 mod compress_tests;
 #[cfg(test)]
+mod inflate_tests;
+#[cfg(test)]
 mod tests;

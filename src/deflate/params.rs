@@ -245,8 +245,13 @@ impl fmt::Display for ParamsText {
 ///
 /// On top of that it keeps the compressed bytes of the last message sent
 /// (released when a much smaller message follows). The decompressor,
-/// `miniz_oxide`'s, takes about 43 KiB whatever the window, plus the
-/// compressed bytes of a frame that did not fit the inflate buffer.
+/// `miniz_oxide`'s, takes about 43 KiB whatever the window, made by the
+/// first compressed message received; when the peer resets its compressor
+/// after every message (`peer_no_context_takeover` as agreed), it is freed
+/// at the end of each message, so that an idle connection holds none of
+/// it; otherwise it is kept, as its window is. On top of that, while a
+/// message is inflated, the compressed bytes of a frame that did not fit
+/// the inflate buffer (released at the end of the message past 1 KiB).
 /// `peer_max_window_bits` and `peer_no_context_takeover` lower the peer's
 /// memory, not this end's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

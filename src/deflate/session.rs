@@ -4,6 +4,12 @@
 //!
 //! The connection calls in here only for messages with RSV1 set and for
 //! the messages it sends compressed; everything else bypasses it.
+//!
+//! Memory is held only while needed: the decompressor is made by the first
+//! compressed message, and dropped when a message ends if the peer resets
+//! its compressor after every message (its window is then not needed
+//! across messages) and when a message fails; the staged input is released
+//! when a message ends if it grew past [`STAGED_KEPT`].
 
 use alloc::vec::Vec;
 
@@ -11,6 +17,10 @@ use super::compress::Compressor;
 use super::inflate::{Decompressor, InflateError};
 use super::params::DeflateAgreement;
 use crate::{MessageKind, Utf8Validator};
+
+/// Capacity of the staged input kept from one message to the next; a
+/// larger buffer is released when its message ends.
+pub(crate) const STAGED_KEPT: usize = 1024;
 
 /// What one inflating step produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +40,9 @@ pub(crate) struct DeflateSession {
     /// Made on the first compressed send (a receive-only end never pays
     /// for it).
     compressor: Option<Compressor>,
-    decompressor: Decompressor,
+    /// Made by the first compressed message; between messages, kept only
+    /// when the peer keeps its context.
+    decompressor: Option<Decompressor>,
     /// The incoming compressed message, if one is in progress.
     incoming: Option<MessageKind>,
     /// Compressed bytes received but not yet inflated (the output was full).
@@ -57,7 +69,7 @@ impl DeflateSession {
         Self {
             agreement,
             compressor: None,
-            decompressor: Decompressor::new(),
+            decompressor: None,
             incoming: None,
             staged: Vec::new(),
             staged_at: 0,
@@ -106,17 +118,41 @@ impl DeflateSession {
         }
         self.finishing = message_end;
         let mut written = 0;
-        let used = self.pump(payload, out, &mut written)?;
-        self.staged.extend_from_slice(&payload[used..]);
-        self.finish_step(out, written)
+        let step = self.pump(payload, out, &mut written).and_then(|used| {
+            self.staged.extend_from_slice(&payload[used..]);
+            self.finish_step(out, written)
+        });
+        self.release_on_error(step)
     }
 
     /// Continues a message whose input is all in: staged bytes, output
     /// waiting inside the decompressor, then the tail.
     pub(crate) fn inflate_pending(&mut self, out: &mut [u8]) -> Result<Inflated, InflateError> {
         let mut written = 0;
-        self.pump(&[], out, &mut written)?;
-        self.finish_step(out, written)
+        let step = self
+            .pump(&[], out, &mut written)
+            .and_then(|_| self.finish_step(out, written));
+        self.release_on_error(step)
+    }
+
+    /// A failed message fails the connection: nothing of it is needed.
+    fn release_on_error(
+        &mut self,
+        step: Result<Inflated, InflateError>,
+    ) -> Result<Inflated, InflateError> {
+        if step.is_err() {
+            self.decompressor = None;
+            self.incoming = None;
+            self.finishing = false;
+            self.staged = Vec::new();
+            self.staged_at = 0;
+        }
+        step
+    }
+
+    /// The decompressor, made on first use.
+    fn decompressor(&mut self) -> &mut Decompressor {
+        self.decompressor.get_or_insert_with(Decompressor::new)
     }
 
     /// Inflates staged bytes, then `fresh`, into `out` from `*written` on.
@@ -138,7 +174,10 @@ impl DeflateSession {
             } else {
                 &fresh[used..]
             };
-            let (took, wrote) = self.decompressor.inflate(input, &mut out[*written..])?;
+            let (took, wrote) = self
+                .decompressor
+                .get_or_insert_with(Decompressor::new)
+                .inflate(input, &mut out[*written..])?;
             *written += wrote;
             if from_stage {
                 self.staged_at += took;
@@ -166,7 +205,7 @@ impl DeflateSession {
         let mut message_end = false;
         let all_in = self.finishing && self.staged_at == self.staged.len();
         if all_in && written < out.len() {
-            let (wrote, done) = self.decompressor.finish(&mut out[written..])?;
+            let (wrote, done) = self.decompressor().finish(&mut out[written..])?;
             written += wrote;
             message_end = done;
         }
@@ -176,16 +215,33 @@ impl DeflateSession {
             self.nothing_delivered = false;
         }
         if message_end {
-            // The window is kept even when the peer agreed not to refer to
-            // it: keeping it is always correct.
             self.incoming = None;
             self.finishing = false;
+            if self.agreement.peer_no_context_takeover() {
+                // The peer starts its next message with an empty window.
+                self.decompressor = None;
+            }
+            if self.staged.capacity() > STAGED_KEPT {
+                self.staged = Vec::new();
+            }
         }
         Ok(Inflated {
             written,
             message_end,
             message_start,
         })
+    }
+
+    /// Whether the decompressor is allocated (tests of the memory rules).
+    #[cfg(test)]
+    pub(crate) fn has_decompressor(&self) -> bool {
+        self.decompressor.is_some()
+    }
+
+    /// The staged input's capacity (tests of the memory rules).
+    #[cfg(test)]
+    pub(crate) fn staged_capacity(&self) -> usize {
+        self.staged.capacity()
     }
 
     /// The compressor, made on first use.
