@@ -186,7 +186,7 @@ fn a_message_not_ending_at_a_block_boundary_fails_with_1007() {
                     start += received.consumed;
                     assert!(start <= first, "{payload:02x?}: the next message was read");
                 }
-                Err(error) => break error,
+                Err(error) => break error.protocol().expect("the peer's fault"),
             }
         };
         assert_eq!(
