@@ -111,6 +111,7 @@
 
 mod accept;
 mod client;
+mod deflate;
 mod error;
 mod extensions;
 mod h2;
