@@ -19,7 +19,11 @@
 //!    [`ServerHandshake::receive_request`] and answers with
 //!    [`HandshakeRequest::accept`] or [`HandshakeRequest::reject`]; a client
 //!    writes [`ClientRequest::write`] and checks the answer with
-//!    [`ClientHandshake::validate`]. Then create a [`Connection`] with
+//!    [`ClientHandshake::validate`]. For permessage-deflate a server passes
+//!    the agreement from `DeflateConfig::accept_offer` to
+//!    `HandshakeAccept::deflate`; a client offers with
+//!    `ClientRequest::deflate` and reads the agreement with
+//!    `NegotiatedHandshake::deflate`. Then create a [`Connection`] with
 //!    [`Connection::server`] or [`Connection::client`]. Bytes that followed
 //!    the handshake head are WebSocket frames: feed them first. (A runtime
 //!    that did the handshake elsewhere, hyper or HTTP/2 with RFC 8441, starts
@@ -96,11 +100,13 @@
 //!   Without it a branch-free DFA validates everything; both fail at the
 //!   first invalid byte.
 //! - `deflate` (default, needs `alloc`): permessage-deflate (RFC 7692).
-//!   [`DeflateConfig`] negotiates it in either role;
-//!   [`Connection::enable_deflate`] turns it on; compressed messages are
-//!   then inflated by [`Connection::receive_into`] into a buffer you size,
-//!   and data frames you send are compressed straight into your output
-//!   buffer.
+//!   [`DeflateConfig`] negotiates it in either role (a server:
+//!   `DeflateConfig::accept_offer`, then `HandshakeAccept::deflate`; a
+//!   client: `ClientRequest::deflate`, then `NegotiatedHandshake::deflate`);
+//!   [`Connection::enable_deflate`] turns it on with the agreement;
+//!   compressed messages are then inflated by [`Connection::receive_into`]
+//!   into a buffer you size, and data frames you send are compressed
+//!   straight into your output buffer.
 //!
 //! With `default-features = false` the crate needs neither `std` nor an
 //! allocator.

@@ -11,8 +11,9 @@ mod common;
 use common::counter_keys;
 use proptest::prelude::*;
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Event, Incoming,
-    MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError,
+    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, Event, HandshakeAccept,
+    HeadStatus, Incoming, MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError,
+    ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 /// One message as the application sends it.
@@ -209,23 +210,42 @@ fn receive_all<K: MaskKeySource>(
     Ok((messages, pings))
 }
 
-/// The handshake's extension exchange: the client's offer, the server's
-/// choice and answer, the client's check of it.
+/// The handshake's extension exchange, through the bytes of both heads:
+/// the client's offer, the server's choice and answer, the client's check
+/// of it.
 fn negotiate(
     client: &DeflateConfig,
     server: &DeflateConfig,
 ) -> (DeflateAgreement, DeflateAgreement) {
-    let offer = client.offer();
-    let offers = parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok);
+    let mut request = [0u8; 512];
+    let handshake = ClientRequest::new("example.com", "/")
+        .deflate(client)
+        .write(&[0; 16], &mut request)
+        .expect("a valid request");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let offer = ServerHandshake::new()
+        .receive_request(&request[..handshake.request_len()], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete, valid request");
     let server_side = server
-        .accept_offer(offers)
+        .accept_offer(offer.extensions())
         .expect("every valid offer is accepted");
-    let response = server_side.response();
-    let answer = parse_extensions(response.as_str().as_bytes())
-        .next()
-        .unwrap()
-        .unwrap();
-    let client_side = client.accept_response(&answer).expect("a valid answer");
+    let mut response = [0u8; 512];
+    let n = offer
+        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
+        .expect("a valid answer");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let answer = handshake
+        .receive_response(&response[..n], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete response");
+    let client_side = handshake
+        .validate(&answer)
+        .and_then(|negotiated| negotiated.deflate(client))
+        .expect("a valid answer")
+        .expect("the offer was accepted");
     (client_side, server_side)
 }
 

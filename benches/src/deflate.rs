@@ -16,8 +16,8 @@
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Incoming, Message,
-    MessageReader,
+    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, HandshakeAccept,
+    HeadStatus, Incoming, Message, MessageReader, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 use crate::spec::{XorShift64, PAYLOAD_SEED};
@@ -100,20 +100,40 @@ fn event(p: &mut XorShift64, i: usize) -> String {
 }
 
 /// Both ends' agreement (client's, server's) with the default
-/// configuration (context takeover, 32 KiB windows, level 6).
+/// configuration (context takeover, 32 KiB windows, level 6), negotiated
+/// through the handshake's bytes.
 pub fn agreements() -> (DeflateAgreement, DeflateAgreement) {
     let config = DeflateConfig::default();
-    let offer = config.offer();
-    let server = config
-        .accept_offer(parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok))
-        .expect("the default offer is accepted");
-    let answer = server.response();
-    let response = parse_extensions(answer.as_str().as_bytes())
-        .next()
-        .and_then(Result::ok)
-        .expect("a well-formed answer");
-    let client = config.accept_response(&response).expect("a valid answer");
-    (client, server)
+    let mut request = [0u8; 512];
+    let handshake = ClientRequest::new("example.com", "/")
+        .deflate(&config)
+        .write(&[0; 16], &mut request)
+        .expect("a valid request");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let offer = ServerHandshake::new()
+        .receive_request(&request[..handshake.request_len()], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete, valid request");
+    let server_side = config
+        .accept_offer(offer.extensions())
+        .expect("every valid offer is accepted");
+    let mut response = [0u8; 512];
+    let n = offer
+        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
+        .expect("a valid answer");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let answer = handshake
+        .receive_response(&response[..n], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete response");
+    let client_side = handshake
+        .validate(&answer)
+        .and_then(|negotiated| negotiated.deflate(&config))
+        .expect("a valid answer")
+        .expect("the offer was accepted");
+    (client_side, server_side)
 }
 
 /// A server compresses every message into `sink`. Returns the time.

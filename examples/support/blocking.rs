@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use rfc6455::{
     ClientRequest, Connection, ConnectionState, DeflateAgreement, DeflateConfig, Event,
     HandshakeAccept, HeadStatus, MaskKeySource, MessageKind, Opcode, ServerHandshake,
-    EMPTY_HTTP_HEADER, PERMESSAGE_DEFLATE,
+    EMPTY_HTTP_HEADER,
 };
 
 use super::url::WsUrl;
@@ -90,10 +90,8 @@ pub fn client_handshake(
     let mut stream = TcpStream::connect(&url.address)?;
     stream.set_nodelay(true)?;
     let mut request = [0u8; 2048];
-    let offer = deflate.map(DeflateConfig::offer);
-    let offers = offer.as_ref().map(|text| [text.as_str()]);
     let handshake = ClientRequest::new(&url.host, &url.target)
-        .extensions(offers.as_ref().map_or(&[], |o| &o[..]))
+        .deflate(deflate)
         .write(&nonce, &mut request)
         .map_err(io::Error::other)?;
     stream.write_all(&request[..handshake.request_len()])?;
@@ -117,11 +115,9 @@ pub fn client_handshake(
                 let negotiated = handshake.validate(&response).map_err(io::Error::other)?;
                 // A response whose parameters were not allowed fails the
                 // connection (RFC 7692 §7.1).
-                let agreement = match (deflate, negotiated.extensions().next()) {
-                    (Some(config), Some(answer)) if answer.name() == PERMESSAGE_DEFLATE => {
-                        Some(config.accept_response(&answer).map_err(io::Error::other)?)
-                    }
-                    _ => None,
+                let agreement = match deflate {
+                    Some(config) => negotiated.deflate(config).map_err(io::Error::other)?,
+                    None => None,
                 };
                 return Ok((stream, response.head_len(), filled, agreement));
             }

@@ -13,7 +13,8 @@ use miniz_oxide::inflate::core::inflate_flags::{
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateConfig, Incoming, MessageReader, Opcode,
+    ClientRequest, Config, Connection, DeflateConfig, HandshakeAccept, HeadStatus, Incoming,
+    MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
 };
 
 /// Inflates messages through a ring of exactly the agreed window.
@@ -88,18 +89,37 @@ fuzz_target!(|data: &[u8]| {
     server_config.level = level % 10;
     server_config.max_window_bits = bits;
     server_config.no_context_takeover = flags & 1 != 0;
-    let offer = DeflateConfig::new().offer();
+    // Negotiated through the handshake's bytes, as a real pair would.
+    let client_config = DeflateConfig::new();
+    let mut request = [0u8; 512];
+    let handshake = ClientRequest::new("example.com", "/")
+        .deflate(&client_config)
+        .write(&[0; 16], &mut request)
+        .expect("a valid request");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let offer = ServerHandshake::new()
+        .receive_request(&request[..handshake.request_len()], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete, valid request");
     let server_side = server_config
-        .accept_offer(parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok))
-        .expect("the default offer is accepted");
-    let answer = server_side.response();
-    let response = parse_extensions(answer.as_str().as_bytes())
-        .next()
-        .and_then(Result::ok)
-        .expect("a well-formed answer");
-    let client_side = DeflateConfig::new()
-        .accept_response(&response)
+        .accept_offer(offer.extensions())
+        .expect("every valid offer is accepted");
+    let mut response = [0u8; 512];
+    let n = offer
+        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
         .expect("a valid answer");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let answer = handshake
+        .receive_response(&response[..n], &mut headers)
+        .ok()
+        .and_then(HeadStatus::complete)
+        .expect("a complete response");
+    let client_side = handshake
+        .validate(&answer)
+        .and_then(|negotiated| negotiated.deflate(&client_config))
+        .expect("a valid answer")
+        .expect("the offer was accepted");
     let mut server = Connection::server(Config::default());
     server.enable_deflate(&server_side).unwrap();
     let mut client = Connection::client(Config::default(), || [0, 0, 0, 0]);

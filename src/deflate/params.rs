@@ -174,8 +174,11 @@ impl fmt::Display for DeflateParams {
 /// The longest header text [`DeflateParams`] can take.
 const PARAMS_TEXT_MAX: usize = 128;
 
-/// A parameter list written out, held inline (no allocation), for
-/// `HandshakeAccept::extensions` or `ClientRequest::extensions`.
+/// A parameter list written out, held inline (no allocation). The
+/// handshake writes it for you through
+/// [`ClientRequest::deflate`](crate::ClientRequest::deflate) and
+/// [`HandshakeAccept::deflate`](crate::HandshakeAccept::deflate); the text
+/// is for another HTTP stack's headers.
 #[derive(Clone, Copy)]
 pub struct ParamsText {
     bytes: [u8; PARAMS_TEXT_MAX],
@@ -379,9 +382,11 @@ impl DeflateConfig {
         }
     }
 
-    /// The client's offer, for `ClientRequest::extensions`. It always says
-    /// the client can limit its window (`client_max_window_bits`), and adds
-    /// what this config asks of the server.
+    /// The client's offer, as
+    /// [`ClientRequest::deflate`](crate::ClientRequest::deflate) writes it.
+    /// It always says the client can limit its window
+    /// (`client_max_window_bits`), and adds what this config asks of the
+    /// server.
     pub fn offer(&self) -> ParamsText {
         let config = self.clamped();
         ParamsText::new(&DeflateParams {
@@ -397,6 +402,12 @@ impl DeflateConfig {
     /// (the `permessage-deflate` element of the response's
     /// `Sec-WebSocket-Extensions`). An error means the client must fail the
     /// connection (RFC 7692 §7.1).
+    ///
+    /// After the handshake, call
+    /// [`NegotiatedHandshake::deflate`](crate::NegotiatedHandshake::deflate)
+    /// instead: it finds the element on any line and in any case, and the
+    /// validation before it refuses an answer that names permessage-deflate
+    /// twice or without an offer.
     pub fn accept_response(
         &self,
         response: &Extension<'_>,

@@ -3,14 +3,17 @@
 //! response, and checking it against what was offered.
 
 use super::accept::{derive_accept_key, encode_nonce, AcceptKey};
+use super::deflate::{is_deflate, DeflateElement};
 use super::error::{ClientHandshakeError, HandshakeWriteError};
 use super::extensions::{parse_extensions, validate_extensions, ExtensionError};
 use super::headers::{first_value, HeaderExtensions, HeaderSource, HeaderValues, HttpHeaderIter};
 use super::http1::{self, HeadError};
-use super::response::{check_extension, check_headers};
+use super::response::{check_extension, check_headers, check_reserved};
 use super::tokens::{is_token, list_contains, trim_ows, ListElements};
 use super::write::{write_into, Emit, Sink};
 use super::{HandshakeLimits, HeadStatus};
+#[cfg(feature = "deflate")]
+use crate::DeflateConfig;
 
 /// The client's upgrade request, before it is written.
 ///
@@ -20,7 +23,7 @@ use super::{HandshakeLimits, HeadStatus};
 /// let request = ClientRequest::new("server.example.com", "/chat?room=1")
 ///     .origin("https://example.com")
 ///     .protocols(&["chat", "superchat"])
-///     .extensions(&["permessage-deflate; client_max_window_bits"])
+///     .extensions(&["x-custom; mode=fast"])
 ///     .headers(&[("Authorization", "Bearer abc")]);
 /// # let _ = request;
 /// ```
@@ -30,6 +33,7 @@ pub struct ClientRequest<'a> {
     target: &'a str,
     origin: Option<&'a str>,
     protocols: &'a [&'a str],
+    deflate: DeflateElement,
     extensions: &'a [&'a str],
     headers: &'a [(&'a str, &'a str)],
     limits: HandshakeLimits,
@@ -45,6 +49,7 @@ impl<'a> ClientRequest<'a> {
             target,
             origin: None,
             protocols: &[],
+            deflate: DeflateElement::NONE,
             extensions: &[],
             headers: &[],
             limits: HandshakeLimits::new(),
@@ -66,13 +71,60 @@ impl<'a> ClientRequest<'a> {
         Self { protocols, ..self }
     }
 
-    /// Offers extensions, each a §9.1 list element with its parameters.
+    /// Offers permessage-deflate (RFC 7692) as `config` wishes: its
+    /// [`offer`](DeflateConfig::offer) is sent as the first element of
+    /// `Sec-WebSocket-Extensions`, before any
+    /// [`extensions`](Self::extensions). `None` offers nothing, and takes
+    /// back an earlier offer.
+    ///
+    /// Read the server's answer with
+    /// [`NegotiatedHandshake::deflate`] and the same `config`, and hand the
+    /// agreement to
+    /// [`Connection::enable_deflate`](crate::Connection::enable_deflate).
+    /// The text is copied, so `config` need not outlive this value. Naming
+    /// `permessage-deflate` in [`extensions`](Self::extensions) as well is
+    /// refused with [`HandshakeWriteError::DuplicateExtension`].
+    ///
+    /// ```
+    /// use rfc6455::{ClientRequest, DeflateConfig};
+    ///
+    /// let mut config = DeflateConfig::default();
+    /// config.peer_max_window_bits = 10;
+    /// let mut out = [0u8; 512];
+    /// let handshake = ClientRequest::new("server.example.com", "/chat")
+    ///     .deflate(&config)
+    ///     .extensions(&["x-custom"])
+    ///     .write(b"the sample nonce", &mut out)
+    ///     .unwrap();
+    /// let request = std::str::from_utf8(&out[..handshake.request_len()]).unwrap();
+    /// assert!(request.contains(
+    ///     "\r\nSec-WebSocket-Extensions: permessage-deflate; \
+    ///      server_max_window_bits=10; client_max_window_bits, x-custom\r\n"
+    /// ));
+    /// ```
+    #[cfg(feature = "deflate")]
+    #[must_use]
+    pub fn deflate<'d>(self, config: impl Into<Option<&'d DeflateConfig>>) -> Self {
+        Self {
+            deflate: DeflateElement::offer(config.into()),
+            ..self
+        }
+    }
+
+    /// Offers extensions, each a §9.1 list element with its parameters,
+    /// after the permessage-deflate offer from [`deflate`](Self::deflate)
+    /// if there is one.
     #[must_use]
     pub const fn extensions(self, extensions: &'a [&'a str]) -> Self {
         Self { extensions, ..self }
     }
 
-    /// Extra request headers (`Authorization`, `Cookie`...).
+    /// Extra request headers (`Authorization`, `Cookie`...). The fields the
+    /// request writes itself (`Host`, `Upgrade`, `Connection`, `Origin`,
+    /// `Sec-WebSocket-Key`, `Sec-WebSocket-Version`,
+    /// `Sec-WebSocket-Protocol`, `Sec-WebSocket-Extensions`) are refused
+    /// with [`HandshakeWriteError::ReservedHeader`]: set them through this
+    /// builder's own methods.
     #[must_use]
     pub const fn headers(self, headers: &'a [(&'a str, &'a str)]) -> Self {
         Self { headers, ..self }
@@ -109,6 +161,7 @@ impl<'a> ClientRequest<'a> {
         Ok(ClientHandshake {
             accept: derive_accept_key(&key),
             protocols: self.protocols,
+            offers_deflate: self.deflate.is_some(),
             extensions: self.extensions,
             limits: self.limits,
             request_len,
@@ -117,8 +170,9 @@ impl<'a> ClientRequest<'a> {
 
     /// Checks what [`write`](Self::write) checks, without writing: a
     /// visible host, a target starting with `/`, header-safe Origin and
-    /// extra headers, unique token subprotocols and well-formed extension
-    /// offers. Lets an application refuse bad input up front.
+    /// extra headers that the request does not write itself, unique token
+    /// subprotocols, well-formed extension offers and permessage-deflate
+    /// offered once at most. Lets an application refuse bad input up front.
     pub fn validate(&self) -> Result<(), HandshakeWriteError> {
         let visible = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
         if self.host.is_empty() || !visible(self.host) {
@@ -143,12 +197,32 @@ impl<'a> ClientRequest<'a> {
                 return Err(HandshakeWriteError::InvalidProtocol);
             }
         }
+        let deflate = self.deflate.is_some();
         for text in self.extensions {
-            check_extension(text, |_| Ok(()))?;
+            check_extension(text, |name| {
+                if deflate && is_deflate(name) {
+                    Err(HandshakeWriteError::DuplicateExtension)
+                } else {
+                    Ok(())
+                }
+            })?;
         }
-        check_headers(self.headers)
+        check_headers(self.headers)?;
+        check_reserved(self.headers, REQUEST_FIELDS)
     }
 }
+
+/// The fields a request writes itself.
+const REQUEST_FIELDS: &[&str] = &[
+    "host",
+    "upgrade",
+    "connection",
+    "origin",
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "sec-websocket-protocol",
+    "sec-websocket-extensions",
+];
 
 /// The request bytes.
 struct RequestText<'r> {
@@ -169,8 +243,17 @@ impl Emit for RequestText<'_> {
         if let Some(origin) = request.origin {
             sink.header("Origin", origin.as_bytes());
         }
-        list(sink, "Sec-WebSocket-Protocol", request.protocols);
-        list(sink, "Sec-WebSocket-Extensions", request.extensions);
+        list(
+            sink,
+            "Sec-WebSocket-Protocol",
+            request.protocols.iter().copied(),
+        );
+        let extensions = request.deflate.as_str().into_iter();
+        list(
+            sink,
+            "Sec-WebSocket-Extensions",
+            extensions.chain(request.extensions.iter().copied()),
+        );
         for (name, value) in request.headers {
             sink.header(name, value.as_bytes());
         }
@@ -179,12 +262,13 @@ impl Emit for RequestText<'_> {
 }
 
 /// Writes `name: a, b, c` unless `items` is empty.
-fn list<S: Sink>(sink: &mut S, name: &str, items: &[&str]) {
-    if let [first, rest @ ..] = items {
+fn list<'i, S: Sink>(sink: &mut S, name: &str, items: impl IntoIterator<Item = &'i str>) {
+    let mut items = items.into_iter();
+    if let Some(first) = items.next() {
         sink.put(name.as_bytes());
         sink.put(b": ");
         sink.put(first.as_bytes());
-        for item in rest {
+        for item in items {
             sink.put(b", ");
             sink.put(item.as_bytes());
         }
@@ -201,6 +285,9 @@ fn list<S: Sink>(sink: &mut S, name: &str, items: &[&str]) {
 pub struct ClientHandshake<'a> {
     accept: AcceptKey,
     protocols: &'a [&'a str],
+    /// Whether the request offered permessage-deflate through
+    /// [`ClientRequest::deflate`].
+    offers_deflate: bool,
     extensions: &'a [&'a str],
     limits: HandshakeLimits,
     request_len: usize,
@@ -244,7 +331,9 @@ impl<'a> ClientHandshake<'a> {
 
     /// Checks the response (RFC 6455 §4.1): status 101, `Upgrade` and
     /// `Connection` tokens, the accept value, and a subprotocol and
-    /// extensions that were offered.
+    /// extensions that were offered (names compared ASCII
+    /// case-insensitively, across every `Sec-WebSocket-Extensions` line),
+    /// permessage-deflate at most once.
     ///
     /// On success the connection is open: the bytes after the response's
     /// [`head_len`](HandshakeResponse::head_len) are WebSocket data. On
@@ -280,9 +369,14 @@ impl<'a> ClientHandshake<'a> {
             return Err(ClientHandshakeError::InvalidExtensions(error));
         }
         let headers = scan.has_extensions.then(|| response.headers.clone());
+        let mut deflate = false;
         for extension in HeaderExtensions::new(headers.clone()) {
-            if !self.offered_extension(extension.name()) {
+            let name = extension.name();
+            if !self.offered_extension(name) {
                 return Err(ClientHandshakeError::ExtensionNotOffered);
+            }
+            if is_deflate(name) && core::mem::replace(&mut deflate, true) {
+                return Err(ClientHandshakeError::DuplicateExtension);
             }
         }
         Ok(NegotiatedHandshake { protocol, headers })
@@ -302,10 +396,11 @@ impl<'a> ClientHandshake<'a> {
 
     /// Whether one of our offers names the extension `name`.
     fn offered_extension(&self, name: &str) -> bool {
-        self.extensions.iter().any(|offer| {
-            parse_extensions(offer.as_bytes())
-                .any(|e| e.is_ok_and(|e| e.name().eq_ignore_ascii_case(name)))
-        })
+        (self.offers_deflate && is_deflate(name))
+            || self.extensions.iter().any(|offer| {
+                parse_extensions(offer.as_bytes())
+                    .any(|e| e.is_ok_and(|e| e.name().eq_ignore_ascii_case(name)))
+            })
     }
 }
 

@@ -7,6 +7,8 @@ use core::fmt;
 use crate::BufferTooSmall;
 
 use super::extensions::ExtensionError;
+#[cfg(feature = "deflate")]
+use crate::DeflateParamError;
 
 /// The client's opening handshake is not acceptable (RFC 6455 §4.2.1).
 ///
@@ -234,6 +236,11 @@ pub enum HandshakeWriteError {
     ProtocolNotOffered,
     /// An accepted extension was not offered by the client (RFC 6455 §9.1).
     ExtensionNotOffered,
+    /// `permessage-deflate` is named twice: through `deflate` and in
+    /// `extensions`, or twice in `extensions`. A request offers it once
+    /// through [`ClientRequest::deflate`](crate::ClientRequest::deflate) or
+    /// by hand in `extensions`, not both; a response accepts it once.
+    DuplicateExtension,
     /// An extension string does not follow the §9.1 grammar, or is empty.
     InvalidExtension(ExtensionError),
     /// A subprotocol to offer is not a token, or is offered twice.
@@ -243,6 +250,10 @@ pub enum HandshakeWriteError {
     /// An extra header has a name that is not a token, or a value containing
     /// CR, LF or another control character.
     InvalidHeader,
+    /// An extra header is a field the handshake message writes itself
+    /// (`Sec-WebSocket-Extensions`, `Sec-WebSocket-Protocol`, `Upgrade`...):
+    /// set it through the builder's own method instead.
+    ReservedHeader,
     /// The host is empty or not all visible ASCII (no spaces, controls or
     /// raw non-ASCII: use the punycode form).
     InvalidHost,
@@ -269,9 +280,11 @@ impl fmt::Display for HandshakeWriteError {
             Self::BufferTooSmall(e) => return e.fmt(f),
             Self::ProtocolNotOffered => "subprotocol was not offered by the client",
             Self::ExtensionNotOffered => "extension was not offered by the client",
+            Self::DuplicateExtension => "permessage-deflate is named twice",
             Self::InvalidExtension(e) => return write!(f, "invalid extension: {e}"),
             Self::InvalidProtocol => "subprotocol is not a token or is repeated",
             Self::InvalidHeader => "invalid header name or value",
+            Self::ReservedHeader => "extra header is one the handshake writes itself",
             Self::InvalidHost => "invalid host",
             Self::InvalidTarget => "invalid request target",
             Self::InvalidStatus => "rejection status must be in 200..=599",
@@ -339,6 +352,16 @@ pub enum ClientHandshakeError {
     /// client's handshake ..., the client MUST _Fail the WebSocket
     /// Connection_."
     ExtensionNotOffered,
+    /// The server accepted permessage-deflate more than once, on one
+    /// `Sec-WebSocket-Extensions` line or across several. Two would both
+    /// claim the RSV1 bit (RFC 7692 §5).
+    DuplicateExtension,
+    /// The server's permessage-deflate answer has parameters the offer did
+    /// not allow or that are malformed (RFC 7692 §7.1: the client fails the
+    /// connection); see
+    /// [`NegotiatedHandshake::deflate`](crate::NegotiatedHandshake::deflate).
+    #[cfg(feature = "deflate")]
+    InvalidDeflate(DeflateParamError),
 }
 
 impl ClientHandshakeError {
@@ -371,6 +394,11 @@ impl fmt::Display for ClientHandshakeError {
                 return write!(f, "invalid Sec-WebSocket-Extensions: {e}")
             }
             Self::ExtensionNotOffered => "server accepted an extension that was not offered",
+            Self::DuplicateExtension => "server accepted permessage-deflate twice",
+            #[cfg(feature = "deflate")]
+            Self::InvalidDeflate(e) => {
+                return write!(f, "invalid permessage-deflate response: {e}")
+            }
         };
         f.write_str(text)
     }

@@ -68,6 +68,12 @@
 //! 3. The bytes after the response's
 //!    [`head_len`](HandshakeResponse::head_len) are WebSocket frames.
 //!
+//! permessage-deflate (the `deflate` feature) is one call on each end: the
+//! client offers it with `ClientRequest::deflate` and reads the agreement
+//! from the validated response with `NegotiatedHandshake::deflate`; the
+//! server answers with `HandshakeAccept::deflate` and the agreement from
+//! `DeflateConfig::accept_offer`.
+//!
 //! ```
 //! use rfc6455::{ClientHandshakeError, ClientRequest, HeadStatus, EMPTY_HTTP_HEADER};
 //!
@@ -111,6 +117,7 @@
 
 mod accept;
 mod client;
+mod deflate;
 mod error;
 mod extensions;
 mod h2;

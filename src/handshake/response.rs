@@ -4,6 +4,7 @@
 //! for another HTTP stack.
 
 use super::accept::{derive_accept_key, AcceptKey};
+use super::deflate::{is_deflate, DeflateElement};
 use super::error::HandshakeWriteError;
 use super::extensions::{parse_extensions, ExtensionError};
 use super::headers::HeaderSource;
@@ -11,7 +12,7 @@ use super::request::HandshakeRequest;
 use super::tokens::{is_field_value, is_token};
 use super::write::{status_line, write_into, Emit, Sink};
 #[cfg(feature = "deflate")]
-use crate::{DeflateAgreement, ParamsText};
+use crate::DeflateAgreement;
 
 /// What the application agrees to when it accepts a handshake: a
 /// subprotocol, permessage-deflate, other extensions and extra response
@@ -68,8 +69,9 @@ impl<'a> HandshakeAccept<'a> {
     /// [`DeflateConfig::accept_offer`](crate::DeflateConfig::accept_offer) on
     /// this request, then hand the same agreement to
     /// [`Connection::enable_deflate`](crate::Connection::enable_deflate). The
-    /// text is copied, so the agreement need not outlive this value. Do not
-    /// name `permessage-deflate` in `extensions` as well.
+    /// text is copied, so the agreement need not outlive this value.
+    /// Naming `permessage-deflate` in [`extensions`](Self::extensions) as
+    /// well is refused with [`HandshakeWriteError::DuplicateExtension`].
     ///
     /// ```
     /// use rfc6455::{DeflateConfig, HandshakeAccept, ServerHandshake, EMPTY_HTTP_HEADER};
@@ -102,23 +104,29 @@ impl<'a> HandshakeAccept<'a> {
     #[must_use]
     pub fn deflate<'d>(self, agreement: impl Into<Option<&'d DeflateAgreement>>) -> Self {
         Self {
-            deflate: DeflateElement {
-                text: agreement.into().map(DeflateAgreement::response),
-            },
+            deflate: DeflateElement::response(agreement.into()),
             ..self
         }
     }
 
     /// The extensions agreed to, each a §9.1 list element with its response
-    /// parameters (`x-custom; mode=fast`). Each name must have been offered.
-    /// They are sent in this order, after the permessage-deflate element from
-    /// [`deflate`](Self::deflate) if there is one.
+    /// parameters (`x-custom; mode=fast`). Each name must have been offered,
+    /// and `permessage-deflate` may be named once at most, here or through
+    /// [`deflate`](Self::deflate). They are sent in this order, after the
+    /// permessage-deflate element from [`deflate`](Self::deflate) if there is
+    /// one.
     #[must_use]
     pub const fn extensions(self, extensions: &'a [&'a str]) -> Self {
         Self { extensions, ..self }
     }
 
-    /// Extra response headers, written after the handshake's own.
+    /// Extra response headers, written after the handshake's own. The
+    /// fields the handshake writes itself (`Upgrade`, `Connection`,
+    /// `Sec-WebSocket-Accept`, `Sec-WebSocket-Protocol`,
+    /// `Sec-WebSocket-Extensions`) are refused with
+    /// [`HandshakeWriteError::ReservedHeader`]: set them through
+    /// [`protocol`](Self::protocol), [`deflate`](Self::deflate) and
+    /// [`extensions`](Self::extensions).
     #[must_use]
     pub const fn headers(self, headers: &'a [(&'a str, &'a str)]) -> Self {
         Self { headers, ..self }
@@ -139,31 +147,6 @@ pub struct AcceptResponse<'a> {
     deflate: DeflateElement,
     extensions: &'a [&'a str],
     headers: &'a [(&'a str, &'a str)],
-}
-
-/// The permessage-deflate element set by [`HandshakeAccept::deflate`], held
-/// inline; always empty without the `deflate` feature.
-#[derive(Debug, Clone, Copy, Default)]
-struct DeflateElement {
-    #[cfg(feature = "deflate")]
-    text: Option<ParamsText>,
-}
-
-impl DeflateElement {
-    const NONE: Self = Self {
-        #[cfg(feature = "deflate")]
-        text: None,
-    };
-
-    #[cfg(feature = "deflate")]
-    fn as_str(&self) -> Option<&str> {
-        self.text.as_ref().map(ParamsText::as_str)
-    }
-
-    #[cfg(not(feature = "deflate"))]
-    fn as_str(&self) -> Option<&str> {
-        None
-    }
 }
 
 impl<'a> AcceptResponse<'a> {
@@ -321,6 +304,31 @@ pub(crate) fn check_headers(headers: &[(&str, &str)]) -> Result<(), HandshakeWri
     }
 }
 
+/// The fields an accepting response writes itself.
+const ACCEPT_FIELDS: &[&str] = &[
+    "upgrade",
+    "connection",
+    "sec-websocket-accept",
+    "sec-websocket-protocol",
+    "sec-websocket-extensions",
+];
+
+/// Refuses extra headers that name one of the `reserved` fields (lowercase),
+/// which the handshake message writes itself.
+pub(crate) fn check_reserved(
+    headers: &[(&str, &str)],
+    reserved: &[&str],
+) -> Result<(), HandshakeWriteError> {
+    let clash = headers
+        .iter()
+        .any(|(name, _)| reserved.iter().any(|r| name.eq_ignore_ascii_case(r)));
+    if clash {
+        Err(HandshakeWriteError::ReservedHeader)
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks one caller-supplied extension string and calls `each` with the
 /// name of every extension in it.
 pub(crate) fn check_extension(
@@ -367,9 +375,10 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
     /// response: 101 with `Sec-WebSocket-Accept` for HTTP/1.1, 200 for
     /// HTTP/2 (RFC 8441 §5).
     ///
-    /// Usage errors: a subprotocol or extension that was not offered, an
-    /// extension string that is not §9.1 syntax, a header that is not a
-    /// token name with a clean value.
+    /// Usage errors: a subprotocol or extension that was not offered,
+    /// permessage-deflate named twice, an extension string that is not §9.1
+    /// syntax, a header that is not a token name with a clean value or that
+    /// the response writes itself. Nothing is built on error.
     pub fn accept_response<'r>(
         &self,
         accept: &HandshakeAccept<'r>,
@@ -379,17 +388,26 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
                 return Err(HandshakeWriteError::ProtocolNotOffered);
             }
         }
-        let offered = |name: &str| {
-            if self.offers_extension(name) {
-                Ok(())
-            } else {
-                Err(HandshakeWriteError::ExtensionNotOffered)
+        let mut deflates = 0;
+        let mut offered = |name: &str| {
+            if !self.offers_extension(name) {
+                return Err(HandshakeWriteError::ExtensionNotOffered);
             }
+            if is_deflate(name) {
+                deflates += 1;
+                // Both would claim the RSV1 bit, which RFC 7692 §5 forbids
+                // a server to accept alongside a compression extension.
+                if deflates > 1 {
+                    return Err(HandshakeWriteError::DuplicateExtension);
+                }
+            }
+            Ok(())
         };
         for text in accept.deflate.as_str().iter().chain(accept.extensions) {
-            check_extension(text, offered)?;
+            check_extension(text, &mut offered)?;
         }
         check_headers(accept.headers)?;
+        check_reserved(accept.headers, ACCEPT_FIELDS)?;
         Ok(AcceptResponse {
             // RFC 6455 §4.2.2 step 5.4.
             accept: self.key().map(derive_accept_key),
