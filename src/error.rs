@@ -7,7 +7,7 @@
 
 use core::fmt;
 
-use crate::CloseCode;
+use crate::close_code::CloseCode;
 
 /// The peer violated RFC 6455. Fatal.
 ///

@@ -4,8 +4,8 @@
 use core::fmt;
 use core::ops::Deref;
 
+use crate::close_code::CloseCode;
 use crate::frame::MAX_CONTROL_PAYLOAD;
-use crate::CloseCode;
 
 /// The type of a data message (RFC 6455 §5.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

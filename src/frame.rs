@@ -5,7 +5,7 @@
 //! moment (fragmentation, masking direction, negotiated RSV bits) is decided
 //! in `rules`.
 
-use crate::{BufferTooSmall, ProtocolError};
+use crate::error::{BufferTooSmall, ProtocolError};
 
 /// The longest possible frame header: 2 bytes, a 64-bit length and a masking key.
 pub const MAX_HEADER_LEN: usize = 14;

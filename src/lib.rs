@@ -133,6 +133,7 @@ extern crate alloc;
 extern crate std;
 
 mod close;
+mod close_code;
 mod config;
 mod connection;
 #[cfg(feature = "deflate")]
@@ -153,14 +154,10 @@ mod rules;
 mod send;
 mod utf8;
 
-pub use close::{check_close, CloseCode, MAX_CLOSE_REASON};
+pub use close::{check_close, MAX_CLOSE_REASON};
+pub use close_code::CloseCode;
 pub use config::{Config, Role};
 pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
-#[cfg(feature = "deflate")]
-pub use deflate::{
-    ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
-    ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
-};
 pub use error::{BufferTooSmall, ProtocolError, ReceiveError, SendError, UsageError};
 pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
 pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};

@@ -8,7 +8,7 @@
 use alloc::boxed::Box;
 
 use super::Connection;
-use crate::deflate::{max_compressed_len, DeflateSession, InflateError};
+use crate::deflate::{max_compressed_len, DeflateSession, InflateError, Settings};
 use crate::frame::{FrameHeader, Opcode, RSV1};
 use crate::rules::FrameInMessage;
 use crate::{
@@ -38,9 +38,28 @@ impl InflatedChunk {
     }
 }
 
-/// The stage's state: permessage-deflate, once enabled.
+/// The stage's state: permessage-deflate, once enabled, in one box so
+/// that a connection without it pays a pointer.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Extensions(Option<Box<DeflateSession>>);
+pub(super) struct Extensions(Option<Box<Deflate>>);
+
+/// permessage-deflate on one connection: what the handshake agreed, and
+/// the codec's state.
+#[derive(Debug, Clone)]
+struct Deflate {
+    agreement: DeflateAgreement,
+    session: DeflateSession,
+}
+
+impl Extensions {
+    fn session(&self) -> Option<&DeflateSession> {
+        self.0.as_deref().map(|deflate| &deflate.session)
+    }
+
+    fn session_mut(&mut self) -> Option<&mut DeflateSession> {
+        self.0.as_deref_mut().map(|deflate| &mut deflate.session)
+    }
+}
 
 /// Proof that the frame about to be sent is compressed, which only
 /// [`Connection::compresses`] gives.
@@ -67,14 +86,26 @@ impl<K: MaskKeySource> Connection<K> {
         if self.extensions.0.is_some() || agreement.role() != self.role {
             return Err(UsageError::DeflateMismatch);
         }
-        self.extensions.0 = Some(Box::new(DeflateSession::new(*agreement)));
+        let settings = Settings {
+            compress_window_bits: agreement.compress_window_bits(),
+            level: agreement.level(),
+            compress_no_context_takeover: agreement.compress_no_context_takeover(),
+            inflate_no_context_takeover: agreement.peer_no_context_takeover(),
+        };
+        self.extensions.0 = Some(Box::new(Deflate {
+            agreement: *agreement,
+            session: DeflateSession::new(settings),
+        }));
         self.allowed_rsv |= RSV1;
         Ok(())
     }
 
     /// The permessage-deflate agreement in force, if it is on.
     pub fn deflate_agreement(&self) -> Option<&DeflateAgreement> {
-        self.extensions.0.as_deref().map(DeflateSession::agreement)
+        self.extensions
+            .0
+            .as_deref()
+            .map(|deflate| &deflate.agreement)
     }
 
     /// Inflates the next piece of a compressed message into `out`.
@@ -83,7 +114,7 @@ impl<K: MaskKeySource> Connection<K> {
         chunk: MessageChunk<'_>,
         out: &mut [u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
-        let Some(session) = self.extensions.0.as_deref_mut() else {
+        let Some(session) = self.extensions.session_mut() else {
             // RSV1 is accepted only once deflate is on.
             return Err(self.fail(ProtocolError::ReservedBitsSet(RSV1)));
         };
@@ -102,7 +133,7 @@ impl<K: MaskKeySource> Connection<K> {
         &mut self,
         out: &mut [u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
-        let Some(session) = self.extensions.0.as_deref_mut() else {
+        let Some(session) = self.extensions.session_mut() else {
             return Ok(None);
         };
         let kind = session.incoming_kind().unwrap_or(MessageKind::Binary);
@@ -118,7 +149,7 @@ impl<K: MaskKeySource> Connection<K> {
         out: &[u8],
     ) -> Result<Option<InflatedChunk>, ProtocolError> {
         let limit = self.config.max_message_size;
-        let checked = match (step, self.extensions.0.as_deref_mut()) {
+        let checked = match (step, self.extensions.session_mut()) {
             (Err(_), _) => Err(ProtocolError::InvalidCompressedData),
             (Ok(step), Some(session)) => {
                 session.inflated_len += step.written as u64;
@@ -152,7 +183,7 @@ impl<K: MaskKeySource> Connection<K> {
         starts_message: bool,
         may_compress: bool,
     ) -> Result<Option<Compressing>, UsageError> {
-        let Some(session) = self.extensions.0.as_deref() else {
+        let Some(session) = self.extensions.session() else {
             return Ok(None);
         };
         let compressed = match (starts_message, session.sending) {
@@ -185,14 +216,13 @@ impl<K: MaskKeySource> Connection<K> {
     /// [`has_pending_events`](Self::has_pending_events)).
     pub(super) fn extension_has_pending_events(&self) -> bool {
         self.extensions
-            .0
-            .as_deref()
+            .session()
             .is_some_and(DeflateSession::has_pending)
     }
 
     /// Records that a data frame went out uncompressed.
     pub(super) fn note_sent_frame(&mut self, fin: bool) {
-        if let Some(session) = self.extensions.0.as_deref_mut() {
+        if let Some(session) = self.extensions.session_mut() {
             session.sending = (!fin).then_some(false);
         }
     }
@@ -235,7 +265,7 @@ impl<K: MaskKeySource> Connection<K> {
         if out.len() < required {
             return Err(BufferTooSmall { required }.into());
         }
-        let Some(session) = self.extensions.0.as_deref_mut() else {
+        let Some(session) = self.extensions.session_mut() else {
             return Err(UsageError::DeflateMismatch.into());
         };
         let len = session
@@ -253,7 +283,7 @@ impl<K: MaskKeySource> Connection<K> {
             apply_mask(&mut out[header_len..end], key, 0);
         }
         self.commit(opcode, fin, Some(frame), utf8);
-        if let Some(session) = self.extensions.0.as_deref_mut() {
+        if let Some(session) = self.extensions.session_mut() {
             session.sending = (!fin).then_some(true);
         }
         Ok(end)

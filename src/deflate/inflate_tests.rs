@@ -7,9 +7,9 @@ use alloc::vec::Vec;
 use miniz_oxide::inflate::stream::InflateState;
 
 use super::session::{DeflateSession, STAGED_KEPT};
-use super::tests::{agreement, text};
+use super::tests::{compressor, text};
 use super::*;
-use crate::{parse_extensions, MessageKind};
+use crate::MessageKind;
 
 /// "Hello" in one fixed block, sync-flushed, tail removed (§7.2.3.1).
 const HELLO: [u8; 7] = [0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
@@ -76,7 +76,7 @@ fn every_truncated_message_fails() {
     let mut messages = alloc::vec![HELLO.to_vec()];
     for (i, len) in [1usize, 10, 300, 5000].into_iter().enumerate() {
         for window in [9, 15] {
-            let mut c = Compressor::new(&agreement(window, true));
+            let mut c = compressor(window, true);
             messages.push(c.compress(&text(i, len), true).to_vec());
         }
     }
@@ -150,19 +150,14 @@ fn the_inflater_takes_about_43_kib() {
     assert!((40 << 10..46 << 10).contains(&size), "{size} bytes");
 }
 
-/// A server's session whose peer (the client) keeps its context or not.
+/// A session whose peer keeps its context or not.
 fn session(peer_no_context_takeover: bool) -> DeflateSession {
-    let config = DeflateConfig {
-        peer_no_context_takeover,
-        ..DeflateConfig::default()
-    };
-    let offers = parse_extensions(b"permessage-deflate").filter_map(Result::ok);
-    let agreement = config.accept_offer(offers).unwrap();
-    assert_eq!(
-        agreement.peer_no_context_takeover(),
-        peer_no_context_takeover
-    );
-    DeflateSession::new(agreement)
+    DeflateSession::new(Settings {
+        compress_window_bits: 15,
+        level: 6,
+        compress_no_context_takeover: false,
+        inflate_no_context_takeover: peer_no_context_takeover,
+    })
 }
 
 #[test]
@@ -200,7 +195,7 @@ fn the_inflater_is_made_by_the_first_message_and_kept_only_with_takeover() {
 #[test]
 fn staged_input_is_not_kept_large_between_messages() {
     let mut s = session(false);
-    let mut c = Compressor::new(&agreement(15, false));
+    let mut c = compressor(15, false);
     // Random bytes: they do not compress.
     let mut x = 0x2545_f491_4f6c_dd1du64;
     let message: Vec<u8> = (0..100_000)

@@ -1,11 +1,12 @@
-//! permessage-deflate (RFC 7692), behind the `deflate` feature: the
-//! negotiation of its four parameters in both roles, and the DEFLATE codec
-//! that compresses what this end sends and inflates what the peer sends,
-//! chunk by chunk and under the message size limit.
+//! The DEFLATE codec of permessage-deflate (RFC 7692 §7.2), behind the
+//! `deflate` feature: it compresses what this end sends and inflates what
+//! the peer sends, chunk by chunk and under the message size limit. It
+//! knows nothing of HTTP: the negotiation of its parameters lives with the
+//! handshake (`handshake/deflate_params.rs`), and the connection hands the
+//! outcome over as [`Settings`].
 
 mod compress;
 mod inflate;
-mod params;
 mod session;
 
 pub(crate) use compress::max_compressed_len;
@@ -14,11 +15,7 @@ pub(crate) use compress::{Compressor, TAIL};
 #[cfg(test)]
 pub(crate) use inflate::Decompressor;
 pub(crate) use inflate::InflateError;
-pub use params::{
-    ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
-    ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
-};
-pub(crate) use session::{DeflateSession, Inflated};
+pub(crate) use session::{DeflateSession, Inflated, Settings};
 
 #[cfg(test)]
 mod compress_tests;

@@ -15,7 +15,6 @@ use alloc::vec::Vec;
 
 use super::compress::Compressor;
 use super::inflate::{Decompressor, InflateError};
-use super::params::DeflateAgreement;
 use crate::{MessageKind, Utf8Validator};
 
 /// Capacity of the staged input kept from one message to the next; a
@@ -33,10 +32,25 @@ pub(crate) struct Inflated {
     pub(crate) message_start: bool,
 }
 
+/// What the codec needs to know of the negotiated parameters (RFC 7692
+/// §7.1): the handshake's agreement, seen from this end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// The window this end compresses with, in bits (8 to 15).
+    pub(crate) compress_window_bits: u8,
+    /// The compression level (0 to 9).
+    pub(crate) level: u8,
+    /// This end forgets its window after every message.
+    pub(crate) compress_no_context_takeover: bool,
+    /// The peer forgets its window after every message, so the inflater
+    /// need not keep one between messages.
+    pub(crate) inflate_no_context_takeover: bool,
+}
+
 /// permessage-deflate state of one connection.
 #[derive(Debug, Clone)]
 pub(crate) struct DeflateSession {
-    agreement: DeflateAgreement,
+    settings: Settings,
     /// Made on the first compressed send (a receive-only end never pays
     /// for it).
     compressor: Option<Compressor>,
@@ -64,10 +78,10 @@ pub(crate) struct DeflateSession {
 }
 
 impl DeflateSession {
-    /// The state for a connection that agreed on `agreement`.
-    pub(crate) fn new(agreement: DeflateAgreement) -> Self {
+    /// The state for a connection with these settings.
+    pub(crate) fn new(settings: Settings) -> Self {
         Self {
-            agreement,
+            settings,
             compressor: None,
             decompressor: None,
             incoming: None,
@@ -80,11 +94,6 @@ impl DeflateSession {
             utf8: Utf8Validator::new(),
             sending: None,
         }
-    }
-
-    /// What was agreed.
-    pub(crate) fn agreement(&self) -> &DeflateAgreement {
-        &self.agreement
     }
 
     /// Whether inflated bytes may be waiting for output room.
@@ -217,7 +226,7 @@ impl DeflateSession {
         if message_end {
             self.incoming = None;
             self.finishing = false;
-            if self.agreement.peer_no_context_takeover() {
+            if self.settings.inflate_no_context_takeover {
                 // The peer starts its next message with an empty window.
                 self.decompressor = None;
             }
@@ -246,8 +255,13 @@ impl DeflateSession {
 
     /// The compressor, made on first use.
     pub(crate) fn compressor(&mut self) -> &mut Compressor {
-        let agreement = self.agreement;
-        self.compressor
-            .get_or_insert_with(|| Compressor::new(&agreement))
+        let settings = self.settings;
+        self.compressor.get_or_insert_with(|| {
+            Compressor::with(
+                settings.compress_window_bits,
+                settings.level,
+                settings.compress_no_context_takeover,
+            )
+        })
     }
 }

@@ -1,177 +1,9 @@
-//! Unit tests of the negotiation rules and of the codec's round trips.
+//! Unit tests of the codec's round trips: every window and takeover
+//! setting, fragments, small windows, bombs and garbage.
 
 use alloc::vec::Vec;
 
 use super::*;
-use crate::parse_extensions;
-
-fn offer(header: &str) -> Option<DeflateAgreement> {
-    DeflateConfig::default()
-        .accept_offer(parse_extensions(header.as_bytes()).filter_map(Result::ok))
-}
-
-fn params(header: &str) -> Result<DeflateParams, DeflateParamError> {
-    let extension = parse_extensions(header.as_bytes()).next().unwrap().unwrap();
-    DeflateParams::parse(&extension)
-}
-
-#[test]
-fn parameters_are_read_with_every_rule() {
-    assert_eq!(params("permessage-deflate"), Ok(DeflateParams::default()));
-    let all = params(
-        "permessage-deflate; server_no_context_takeover; client_no_context_takeover; \
-         server_max_window_bits=10; client_max_window_bits",
-    )
-    .unwrap();
-    assert!(all.server_no_context_takeover && all.client_no_context_takeover);
-    assert_eq!(all.server_max_window_bits, Some(10));
-    assert_eq!(all.client_max_window_bits, ClientWindowBits::Supported);
-    assert_eq!(
-        params("permessage-deflate; client_max_window_bits=\"8\"")
-            .unwrap()
-            .client_max_window_bits,
-        ClientWindowBits::Bits(8)
-    );
-    for (header, error) in [
-        (
-            "x-webkit-deflate-frame",
-            DeflateParamError::NotPermessageDeflate,
-        ),
-        ("permessage-deflate; foo", DeflateParamError::UnknownParam),
-        (
-            "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
-            DeflateParamError::DuplicateParam,
-        ),
-        (
-            "permessage-deflate; client_no_context_takeover=1",
-            DeflateParamError::UnexpectedValue,
-        ),
-        (
-            "permessage-deflate; server_max_window_bits",
-            DeflateParamError::MissingValue,
-        ),
-        (
-            "permessage-deflate; server_max_window_bits=7",
-            DeflateParamError::InvalidWindowBits,
-        ),
-        (
-            "permessage-deflate; server_max_window_bits=16",
-            DeflateParamError::InvalidWindowBits,
-        ),
-        (
-            "permessage-deflate; server_max_window_bits=010",
-            DeflateParamError::InvalidWindowBits,
-        ),
-        (
-            "permessage-deflate; client_max_window_bits=abc",
-            DeflateParamError::InvalidWindowBits,
-        ),
-    ] {
-        assert_eq!(params(header), Err(error), "{header}");
-    }
-}
-
-#[test]
-fn every_window_size_and_its_text_round_trip() {
-    for bits in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
-        let p = DeflateParams {
-            server_max_window_bits: Some(bits),
-            client_max_window_bits: ClientWindowBits::Bits(bits),
-            ..DeflateParams::default()
-        };
-        let text = ParamsText::new_for_test(&p);
-        assert_eq!(params(text.as_str()), Ok(p), "{text}");
-    }
-}
-
-#[test]
-fn the_server_takes_the_first_valid_offer_and_answers_it() {
-    // The first offer is malformed, so the second is taken.
-    let agreement =
-        offer("permessage-deflate; foo, permessage-deflate; server_no_context_takeover").unwrap();
-    assert_eq!(
-        agreement.response().as_str(),
-        "permessage-deflate; server_no_context_takeover"
-    );
-    assert!(agreement.compress_no_context_takeover());
-    // A window limit is accepted by echoing it, and is used.
-    let agreement = offer("permessage-deflate; server_max_window_bits=9").unwrap();
-    assert_eq!(
-        agreement.response().as_str(),
-        "permessage-deflate; server_max_window_bits=9"
-    );
-    assert_eq!(agreement.compress_window_bits(), 9);
-    // The client's window limit binds it; its client_no_context_takeover is
-    // only a hint (RFC 7692 §7.1.1.2), so the window is kept.
-    let agreement =
-        offer("permessage-deflate; client_max_window_bits=10; client_no_context_takeover").unwrap();
-    assert_eq!(agreement.response().as_str(), "permessage-deflate");
-    assert_eq!(agreement.peer_window_bits(), 10);
-    assert!(!agreement.peer_no_context_takeover());
-    assert!(offer("x-other, permessage-deflate; server_max_window_bits=20").is_none());
-}
-
-#[test]
-fn the_server_asks_what_its_config_says_within_what_was_offered() {
-    let config = DeflateConfig {
-        max_window_bits: 12,
-        peer_max_window_bits: 11,
-        peer_no_context_takeover: true,
-        ..DeflateConfig::default()
-    };
-    let choose = |header: &str| {
-        config
-            .accept_offer(parse_extensions(header.as_bytes()).filter_map(Result::ok))
-            .unwrap()
-    };
-    let agreement = choose("permessage-deflate; client_max_window_bits");
-    assert_eq!(
-        agreement.response().as_str(),
-        "permessage-deflate; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=11"
-    );
-    // Without client_max_window_bits in the offer, the server may not ask.
-    let agreement = choose("permessage-deflate; server_max_window_bits=14");
-    assert_eq!(
-        agreement.response().as_str(),
-        "permessage-deflate; client_no_context_takeover; server_max_window_bits=12"
-    );
-}
-
-#[test]
-fn the_client_offers_and_checks_the_answer() {
-    let config = DeflateConfig {
-        peer_max_window_bits: 10,
-        ..DeflateConfig::default()
-    };
-    assert_eq!(
-        config.offer().as_str(),
-        "permessage-deflate; server_max_window_bits=10; client_max_window_bits"
-    );
-    let answer = |header: &str| {
-        let extension = parse_extensions(header.as_bytes()).next().unwrap().unwrap();
-        config.accept_response(&extension)
-    };
-    let agreement = answer("permessage-deflate; server_max_window_bits=9; client_max_window_bits=11; client_no_context_takeover").unwrap();
-    assert_eq!(agreement.compress_window_bits(), 11);
-    assert!(agreement.compress_no_context_takeover());
-    assert_eq!(agreement.peer_window_bits(), 9);
-    assert_eq!(
-        answer("permessage-deflate; server_max_window_bits=12").err(),
-        Some(DeflateParamError::ServerWindowTooLarge)
-    );
-    assert_eq!(
-        answer("permessage-deflate").err(),
-        Some(DeflateParamError::ServerWindowMissing)
-    );
-    assert_eq!(
-        answer("permessage-deflate; server_max_window_bits=10; client_max_window_bits").err(),
-        Some(DeflateParamError::MissingValue)
-    );
-    assert_eq!(
-        answer("permessage-deflate; server_max_window_bits=10; x=1").err(),
-        Some(DeflateParamError::UnknownParam)
-    );
-}
 
 /// Inflates `compressed` (one message, tail stripped) through output
 /// pieces of `room` bytes and input pieces of `step` bytes.
@@ -203,16 +35,9 @@ pub(super) fn inflate_all(
     }
 }
 
-pub(super) fn agreement(window: u8, no_context_takeover: bool) -> DeflateAgreement {
-    let header = alloc::format!(
-        "permessage-deflate; server_max_window_bits={window}{}",
-        if no_context_takeover {
-            "; server_no_context_takeover"
-        } else {
-            ""
-        }
-    );
-    offer(&header).unwrap()
+/// A compressor at the default level (6) with a window of 2^`window` bytes.
+pub(super) fn compressor(window: u8, no_context_takeover: bool) -> Compressor {
+    Compressor::with(window, 6, no_context_takeover)
 }
 
 pub(super) fn text(seed: usize, len: usize) -> Vec<u8> {
@@ -239,10 +64,9 @@ pub(super) fn text(seed: usize, len: usize) -> Vec<u8> {
 
 #[test]
 fn messages_round_trip_with_every_window_and_both_takeover_settings() {
-    for window in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
+    for window in 8..=15 {
         for no_context_takeover in [false, true] {
-            let agreement = agreement(window, no_context_takeover);
-            let mut c = Compressor::new(&agreement);
+            let mut c = compressor(window, no_context_takeover);
             let mut d = Decompressor::new();
             for (i, len) in [0usize, 1, 100, 5000, 70_000, 3].into_iter().enumerate() {
                 let message = text(i + usize::from(window), len);
@@ -282,11 +106,7 @@ fn small_windows_keep_back_references_inside_the_window() {
         .collect();
     let mut message = block.clone();
     message.extend_from_slice(&block);
-    let size = |window| {
-        Compressor::new(&agreement(window, false))
-            .compress(&message, true)
-            .len()
-    };
+    let size = |window| compressor(window, false).compress(&message, true).len();
     assert!(size(15) < 700, "window 15: {}", size(15));
     assert!(size(10) < 700, "window 10: {}", size(10));
     assert!(size(9) > 1200, "window 9: {}", size(9));
@@ -294,8 +114,7 @@ fn small_windows_keep_back_references_inside_the_window() {
 
 #[test]
 fn fragments_compress_as_one_message() {
-    let agreement = agreement(15, false);
-    let mut c = Compressor::new(&agreement);
+    let mut c = compressor(15, false);
     let message = text(9, 10_000);
     let mut compressed = c.compress(&message[..3000], false).to_vec();
     assert!(compressed.ends_with(&TAIL), "a fragment keeps its flush");
@@ -308,7 +127,7 @@ fn fragments_compress_as_one_message() {
 
 #[test]
 fn a_bomb_stops_at_the_room_given() {
-    let mut c = Compressor::new(&agreement(15, false));
+    let mut c = compressor(15, false);
     let zeros = alloc::vec![0u8; 8 << 20];
     let compressed = c.compress(&zeros, true).to_vec();
     assert!(compressed.len() < 64 << 10, "{}", compressed.len());
@@ -400,8 +219,8 @@ fn a_peer_with_the_agreed_window_inflates_every_message() {
         message.extend_from_slice(&copy);
         message.extend(text(back, back / 3));
     }
-    for bits in MIN_WINDOW_BITS..=MAX_WINDOW_BITS {
-        let mut c = Compressor::new(&agreement(bits, false));
+    for bits in 8..=15 {
+        let mut c = compressor(bits, false);
         let compressed = c.compress(&message, true).to_vec();
         assert_eq!(
             inflate_through_window(&compressed, bits),
@@ -410,9 +229,7 @@ fn a_peer_with_the_agreed_window_inflates_every_message() {
         );
     }
     // The oracle can fail: a 32 KiB stream through a 512-byte window.
-    let compressed = Compressor::new(&agreement(15, false))
-        .compress(&message, true)
-        .to_vec();
+    let compressed = compressor(15, false).compress(&message, true).to_vec();
     assert_eq!(
         inflate_through_window(&compressed, 15),
         Some(message.clone())

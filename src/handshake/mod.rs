@@ -117,7 +117,13 @@
 
 mod accept;
 mod client;
+#[cfg(feature = "deflate")]
+mod client_deflate;
 mod deflate;
+#[cfg(feature = "deflate")]
+mod deflate_params;
+#[cfg(all(test, feature = "deflate"))]
+mod deflate_params_tests;
 mod error;
 mod extensions;
 mod h2;
@@ -132,6 +138,11 @@ mod write;
 
 pub use self::accept::{derive_accept_key, AcceptKey, WEBSOCKET_GUID};
 pub use self::client::{ClientHandshake, ClientRequest, HandshakeResponse, NegotiatedHandshake};
+#[cfg(feature = "deflate")]
+pub use self::deflate_params::{
+    ClientWindowBits, DeflateAgreement, DeflateConfig, DeflateParamError, DeflateParams,
+    ParamsText, MAX_WINDOW_BITS, MIN_WINDOW_BITS, PERMESSAGE_DEFLATE,
+};
 pub use self::error::{ClientHandshakeError, HandshakeError, HandshakeWriteError};
 pub use self::extensions::{
     parse_extensions, Extension, ExtensionError, ExtensionIter, ExtensionParam, ExtensionParams,

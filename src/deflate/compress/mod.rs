@@ -21,8 +21,6 @@ use block::{write_block, write_stored};
 use matcher::Matcher;
 use tokens::Tokens;
 
-use super::params::DeflateAgreement;
-
 /// The bytes a sync flush ends with, removed from each compressed message
 /// (RFC 7692 §7.2.1).
 pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
@@ -70,15 +68,6 @@ impl core::fmt::Debug for Compressor {
 }
 
 impl Compressor {
-    /// A compressor for what `agreement` says this end sends.
-    pub(crate) fn new(agreement: &DeflateAgreement) -> Self {
-        Self::with(
-            agreement.compress_window_bits(),
-            agreement.level(),
-            agreement.compress_no_context_takeover(),
-        )
-    }
-
     /// A compressor with a window of 2^`window_bits` bytes (8 to 15) at
     /// `level` (0 to 9).
     pub(crate) fn with(window_bits: u8, level: u8, no_context_takeover: bool) -> Self {

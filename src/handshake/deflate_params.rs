@@ -7,8 +7,8 @@
 
 use core::fmt;
 
-use crate::handshake::{Extension, ParamValue};
-use crate::Role;
+use super::extensions::{Extension, ParamValue};
+use crate::config::Role;
 
 /// The extension's registered name.
 pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
