@@ -89,7 +89,7 @@ fn case_count(base: &str) -> io::Result<u32> {
                 .map_err(io::Error::other)?;
             s.start += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => {
+                Some(Event::Chunk(chunk)) => {
                     if let Some(Message::Text(text)) = assembler.push(chunk) {
                         count = text.trim().parse().ok();
                     }

@@ -118,7 +118,7 @@ impl Client {
                 .map_err(io::Error::other)?;
             self.start += received.consumed;
             let done = match received.event {
-                Some(Event::Message(chunk)) => match assembler.push(chunk) {
+                Some(Event::Chunk(chunk)) => match assembler.push(chunk) {
                     Some(Message::Text(text)) => Some(format!("text {text:?}")),
                     Some(Message::Binary(bytes)) => {
                         let intact = bytes.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8);

@@ -63,7 +63,7 @@ fn main() -> io::Result<()> {
                 .map_err(io::Error::other)?;
             start += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => match assembler.push(chunk) {
+                Some(Event::Chunk(chunk)) => match assembler.push(chunk) {
                     Some(Message::Text(text)) => {
                         println!("< {text}");
                         answered = true;

@@ -16,10 +16,10 @@
 
 use std::io;
 
+use rfc6455::codec::MAX_HEADER_LEN;
 use rfc6455::{
     Config, Connection, ConnectionState, DeflateAgreement, DeflateConfig, HandshakeAccept,
-    HeadStatus, Incoming, MessageKind, MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
-    MAX_HEADER_LEN,
+    Incoming, MessageKind, MessageReader, Opcode, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -82,9 +82,9 @@ async fn handshake(
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
         match server.receive_request(&head[..filled], &mut headers) {
-            Ok(HeadStatus::Partial) if filled < head.len() => continue,
-            Ok(HeadStatus::Partial) => return Ok(None), // the engine's 431 comes first
-            Ok(HeadStatus::Complete(request)) => {
+            Ok(Status::Partial) if filled < head.len() => continue,
+            Ok(Status::Partial) => return Ok(None), // the engine's 431 comes first
+            Ok(Status::Complete(request)) => {
                 let agreement = DeflateConfig::default().accept_offer(request.extensions());
                 let accept = HandshakeAccept::new().deflate(agreement.as_ref());
                 let len = request
@@ -147,7 +147,7 @@ async fn echo(
                     else {
                         break; // closing: nothing more may be sent
                     };
-                    conn.payload_written(payload).map_err(io::Error::other)?;
+                    conn.frame_payload(payload).map_err(io::Error::other)?;
                     if payload.len() <= SMALL {
                         // One write for a small frame.
                         small[len..len + payload.len()].copy_from_slice(payload);

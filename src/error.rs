@@ -143,8 +143,8 @@ pub enum UsageError {
     PayloadTooLarge,
     /// `start_frame` is for data frames; control frames are sent whole.
     NotADataFrame,
-    /// Clients must mask their payload: use `frame_payload`, which masks in
-    /// place, rather than `payload_written`.
+    /// Clients must mask their payload: give `frame_payload` a `&mut [u8]`,
+    /// which it masks in place, rather than a `&[u8]`.
     MaskRequired,
     /// A compressed message (permessage-deflate) is being sent in
     /// fragments: its continuations go through `send_frame`, compressed,
@@ -177,7 +177,7 @@ impl fmt::Display for UsageError {
             Self::PayloadOverrun => "more payload than the started frame announced",
             Self::PayloadTooLarge => "payload length must be below 2^63",
             Self::NotADataFrame => "start_frame takes data frames only",
-            Self::MaskRequired => "clients must mask their payload with frame_payload",
+            Self::MaskRequired => "clients must mask their payload: frame_payload needs &mut [u8]",
             Self::CompressedMessageInProgress => "a compressed message is being sent in fragments",
             Self::DeflateMismatch => "deflate is already on, or agreed for the other role",
             Self::NoInflateBuffer => "deflate is on: receive needs room for inflated data",

@@ -131,7 +131,7 @@ pub struct MessageChunk<'a> {
 #[non_exhaustive]
 pub enum Event<'a> {
     /// A piece of a data message.
-    Message(MessageChunk<'a>),
+    Chunk(MessageChunk<'a>),
     /// A Ping. With `auto_pong` on, its Pong is already queued.
     Ping(ControlPayload),
     /// A Pong.

@@ -6,6 +6,7 @@
 //! in `rules`.
 
 use crate::error::{BufferTooSmall, ProtocolError};
+use crate::status::Status;
 
 /// The longest possible frame header: 2 bytes, a 64-bit length and a masking key.
 pub const MAX_HEADER_LEN: usize = 14;
@@ -84,30 +85,17 @@ pub struct FrameHeader {
     pub payload_len: u64,
 }
 
-/// The outcome of parsing a header from a prefix of the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeaderStatus {
-    /// A whole header, and how many input bytes it used.
-    Complete(FrameHeader, usize),
-    /// The input ends inside the header: at least `needed` bytes in total
-    /// are required before it can be parsed.
-    Incomplete {
-        /// The lower bound on the header length known so far.
-        needed: usize,
-    },
-}
-
 impl FrameHeader {
     /// Parses a header from the start of `input`.
     ///
-    /// Needing more bytes is [`HeaderStatus::Incomplete`], not an error. The
+    /// Needing more bytes is [`Status::Partial`], not an error. The
     /// role-independent rules are checked here: reserved opcodes, non-minimal
     /// length encodings, a 64-bit length with its top bit set, and control
     /// frames that are fragmented or longer than 125 bytes.
-    pub fn parse(input: &[u8]) -> Result<HeaderStatus, ProtocolError> {
+    pub fn parse(input: &[u8]) -> Result<Status<(FrameHeader, usize)>, ProtocolError> {
         let (b0, b1) = match input {
             [b0, b1, ..] => (*b0, *b1),
-            _ => return Ok(HeaderStatus::Incomplete { needed: 2 }),
+            _ => return Ok(Status::Partial),
         };
         let opcode = Opcode::from_u8(b0 & 0x0F).ok_or(ProtocolError::ReservedOpcode(b0 & 0x0F))?;
         let fin = b0 & 0x80 != 0;
@@ -131,7 +119,7 @@ impl FrameHeader {
         let mask_at = 2 + len_bytes;
         let total = mask_at + if masked { 4 } else { 0 };
         if input.len() < total {
-            return Ok(HeaderStatus::Incomplete { needed: total });
+            return Ok(Status::Partial);
         }
         let payload_len = match len7 {
             126 => {
@@ -169,7 +157,7 @@ impl FrameHeader {
             mask,
             payload_len,
         };
-        Ok(HeaderStatus::Complete(header, total))
+        Ok(Status::Complete((header, total)))
     }
 
     /// How many bytes [`encode`](Self::encode) writes for this header.

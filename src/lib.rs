@@ -48,6 +48,17 @@
 //!
 //! The [`Connection`] docs have the loop as compiled code.
 //!
+//! # What is where
+//!
+//! The root holds what a run loop uses: [`Connection`] and its events,
+//! errors and settings, the handshake's main types, and (with `alloc`)
+//! whole messages. Two public modules hold the rest:
+//! - [`handshake`]: every handshake type, including the extension grammar
+//!   ([`handshake::parse_extensions`]), the header iterators, the accept
+//!   key and the permessage-deflate parameters;
+//! - [`codec`]: the wire codec's pieces (frame headers, masking, UTF-8),
+//!   for runtimes that parse or build frames themselves.
+//!
 //! # Buffers
 //!
 //! - Input: any size. Partial frame headers are kept inside the machine
@@ -67,7 +78,8 @@
 //!   With `alloc`, the `_to_vec` sends ([`Connection::send_text_to_vec`] …)
 //!   append to a `Vec<u8>` and size it themselves.
 //! - Large payloads without a copy: [`Connection::start_frame`] writes only
-//!   the header, and [`Connection::frame_payload`] masks your payload in place.
+//!   the header, and [`Connection::frame_payload`] accounts for your payload
+//!   (and masks it in place for a client).
 //! - The machine itself is about 500 bytes and holds no heap memory.
 //!
 //! # Errors
@@ -134,6 +146,7 @@ extern crate std;
 
 mod close;
 mod close_code;
+pub mod codec;
 mod config;
 mod connection;
 #[cfg(feature = "deflate")]
@@ -141,7 +154,7 @@ mod deflate;
 mod error;
 mod event;
 mod frame;
-mod handshake;
+pub mod handshake;
 mod mask;
 #[cfg(feature = "alloc")]
 mod message;
@@ -152,17 +165,23 @@ mod reader;
 mod recv;
 mod rules;
 mod send;
+mod status;
 mod utf8;
 
 pub use close::{check_close, MAX_CLOSE_REASON};
 pub use close_code::CloseCode;
 pub use config::{Config, Role};
-pub use connection::{Connection, Eof, MaskKeySource, NoMasking};
+pub use connection::{Connection, Eof, MaskKeySource, NoMasking, PayloadPiece};
 pub use error::{BufferTooSmall, ProtocolError, ReceiveError, SendError, UsageError};
 pub use event::{CloseFrame, ControlPayload, Event, MessageChunk, MessageKind, Received};
-pub use frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
-pub use handshake::*;
-pub use mask::apply_mask;
+pub use frame::Opcode;
+pub use handshake::{
+    ClientHandshake, ClientHandshakeError, ClientRequest, HandshakeAccept, HandshakeError,
+    HandshakeLimits, HandshakeRequest, HandshakeResponse, HandshakeWriteError, Headers, HttpHeader,
+    NegotiatedHandshake, RequestHead, ServerHandshake, EMPTY_HTTP_HEADER,
+};
+#[cfg(feature = "deflate")]
+pub use handshake::{DeflateAgreement, DeflateConfig};
 #[cfg(feature = "alloc")]
 pub use message::{Message, MessageAssembler};
 #[cfg(feature = "alloc")]
@@ -170,7 +189,7 @@ pub use prepared::PreparedMessage;
 #[cfg(feature = "alloc")]
 pub use reader::{Incoming, MessageReader, DEFAULT_READ_SIZE};
 pub use rules::ConnectionState;
-pub use utf8::{InvalidUtf8, Utf8Validator};
+pub use status::Status;
 
 /// The README's code, compiled as a doctest so that it cannot rot.
 #[cfg(doctest)]

@@ -18,8 +18,8 @@ const BLOCK: usize = 32;
 /// ```
 /// let key = [0x37, 0xfa, 0x21, 0x3d];
 /// let mut payload = *b"Hello";
-/// rfc6455::apply_mask(&mut payload[..2], key, 0);
-/// rfc6455::apply_mask(&mut payload[2..], key, 2);
+/// rfc6455::codec::apply_mask(&mut payload[..2], key, 0);
+/// rfc6455::codec::apply_mask(&mut payload[2..], key, 2);
 /// assert_eq!(payload, [0x7f, 0x9f, 0x4d, 0x51, 0x58]);
 /// ```
 pub fn apply_mask(data: &mut [u8], key: [u8; 4], offset: usize) {

@@ -83,7 +83,7 @@ fn as_str(bytes: &[u8]) -> Option<&str> {
 /// while pos < input.len() {
 ///     let received = server.receive(&mut input[pos..]).unwrap();
 ///     pos += received.consumed;
-///     if let Some(Event::Message(chunk)) = received.event {
+///     if let Some(Event::Chunk(chunk)) = received.event {
 ///         if let Some(Message::Text(text)) = assembler.push(chunk) {
 ///             got = Some(text.to_owned());
 ///         }

@@ -170,7 +170,7 @@ mod tests {
         let received = client.receive(&mut bytes).unwrap();
         assert_eq!(received.consumed, len);
         match received.event {
-            Some(Event::Message(chunk)) => {
+            Some(Event::Chunk(chunk)) => {
                 assert!(chunk.message_start && chunk.message_end);
                 assert_eq!(chunk.kind, MessageKind::Text);
                 assert_eq!(chunk.payload, "héllo".as_bytes());
@@ -263,7 +263,7 @@ mod tests {
             conn.send_prepared(&message),
             Err(UsageError::PayloadPending)
         );
-        conn.payload_written(b"ab").unwrap();
+        conn.frame_payload(&b"ab"[..]).unwrap();
         assert_eq!(conn.send_prepared(&message).unwrap(), b"\x81\x01x");
     }
 }

@@ -255,7 +255,7 @@ impl MessageReader {
                     self.parsed += consumed;
                     continue;
                 }
-                Some(Event::Message(chunk)) => chunk,
+                Some(Event::Chunk(chunk)) => chunk,
                 Some(Event::Ping(payload)) => {
                     self.parsed += consumed;
                     return Ok(Some(Incoming::Ping(payload)));

@@ -5,12 +5,12 @@
 //! as bytes arrive, and hands complete control frames to the connection,
 //! which owns the replies and the close handshake.
 
-use crate::frame::{FrameHeader, HeaderStatus, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN, RSV1};
+use crate::frame::{FrameHeader, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN, RSV1};
+use crate::mask::apply_mask;
 use crate::rules;
-use crate::{
-    apply_mask, Config, ControlPayload, MessageChunk, MessageKind, ProtocolError, Role,
-    Utf8Validator,
-};
+use crate::status::Status;
+use crate::utf8::Utf8Validator;
+use crate::{Config, ControlPayload, MessageChunk, MessageKind, ProtocolError, Role};
 
 /// What one decoding step produced.
 pub(crate) enum Decoded<'a> {
@@ -255,8 +255,8 @@ impl Receiver {
         if have == 0 {
             // Fast path: the whole header is usually in the input.
             return match FrameHeader::parse(rest)? {
-                HeaderStatus::Complete(header, used) => Ok(Some((header, used))),
-                HeaderStatus::Incomplete { .. } => {
+                Status::Complete((header, used)) => Ok(Some((header, used))),
+                Status::Partial => {
                     // `rest` is shorter than a header, so it fits.
                     self.header[..rest.len()].copy_from_slice(rest);
                     self.header_len = rest.len() as u8;
@@ -267,11 +267,11 @@ impl Receiver {
         let take = (MAX_HEADER_LEN - have).min(rest.len());
         self.header[have..have + take].copy_from_slice(&rest[..take]);
         match FrameHeader::parse(&self.header[..have + take])? {
-            HeaderStatus::Complete(header, len) => {
+            Status::Complete((header, len)) => {
                 self.header_len = 0;
                 Ok(Some((header, len - have)))
             }
-            HeaderStatus::Incomplete { .. } => {
+            Status::Partial => {
                 self.header_len = (have + take) as u8;
                 Ok(None)
             }

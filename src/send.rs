@@ -7,7 +7,8 @@
 
 use crate::frame::{FrameHeader, Opcode};
 use crate::mask::copy_masked;
-use crate::{BufferTooSmall, CloseCode, ControlPayload, MessageKind, Utf8Validator};
+use crate::utf8::Utf8Validator;
+use crate::{BufferTooSmall, CloseCode, ControlPayload, MessageKind};
 
 /// The number of bytes a frame takes on the wire.
 pub(crate) const fn frame_len(payload_len: u64, masked: bool) -> usize {

@@ -22,7 +22,7 @@ pub struct InvalidUtf8;
 /// code point was left unfinished.
 ///
 /// ```
-/// let mut v = rfc6455::Utf8Validator::new();
+/// let mut v = rfc6455::codec::Utf8Validator::new();
 /// let euro = "€".as_bytes(); // e2 82 ac
 /// assert!(v.feed(&euro[..1]).is_ok());
 /// assert!(v.feed(&euro[1..]).is_ok());

@@ -8,9 +8,8 @@
 mod common;
 
 use common::deflate::one_mib_of_zeros;
-use rfc6455::{
-    parse_extensions, CloseCode, Config, Connection, DeflateConfig, Event, ProtocolError,
-};
+use rfc6455::handshake::parse_extensions;
+use rfc6455::{CloseCode, Config, Connection, DeflateConfig, Event, ProtocolError};
 
 /// The limit the server is configured with.
 const LIMIT: u64 = 4 << 20;
@@ -47,7 +46,7 @@ fn a_gibibyte_bomb_fails_with_1009_after_at_most_the_limit() {
         match server.receive_into(&mut wire[start..], &mut inflated) {
             Ok(received) => {
                 start += received.consumed;
-                if let Some(Event::Message(chunk)) = received.event {
+                if let Some(Event::Chunk(chunk)) = received.event {
                     assert!(chunk.payload.iter().all(|&b| b == 0));
                     delivered += chunk.payload.len() as u64;
                 }

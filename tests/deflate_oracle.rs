@@ -14,9 +14,10 @@ mod common;
 use common::{counter_keys, frame};
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use proptest::prelude::*;
+use rfc6455::handshake::parse_extensions;
 use rfc6455::{
-    parse_extensions, Config, Connection, DeflateAgreement, DeflateConfig, Event, MaskKeySource,
-    MessageKind, Opcode, Role,
+    Config, Connection, DeflateAgreement, DeflateConfig, Event, MaskKeySource, MessageKind, Opcode,
+    Role,
 };
 
 const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
@@ -276,7 +277,7 @@ fn receive_all<K: MaskKeySource>(
                 .expect("our connection inflates zlib's output");
             start += received.consumed;
             let idle = received.consumed == 0 && received.event.is_none();
-            if let Some(Event::Message(chunk)) = received.event {
+            if let Some(Event::Chunk(chunk)) = received.event {
                 current.extend_from_slice(chunk.payload);
                 if chunk.message_end {
                     messages.push((chunk.kind, std::mem::take(&mut current)));

@@ -371,18 +371,18 @@ fn start_frame_streams_payload_from_caller_memory() {
         Err(SendError::Usage(UsageError::PayloadPending))
     );
     assert_eq!(
-        client.payload_written(&payload),
+        client.frame_payload(&payload[..]),
         Err(UsageError::MaskRequired)
     );
     let (a, b) = payload.split_at_mut(5);
     client.frame_payload(a).unwrap();
     client.frame_payload(b).unwrap();
     assert_eq!(
-        client.frame_payload(&mut [0]),
+        client.frame_payload(&mut [0][..]),
         Err(UsageError::PayloadOverrun)
     );
     // An empty chunk accounts for nothing, owed or not.
-    assert_eq!(client.frame_payload(&mut []), Ok(()));
+    assert_eq!(client.frame_payload(&mut [][..]), Ok(()));
     wire.extend_from_slice(&payload);
     let got = feed(&mut Connection::server(Config::default()), &wire, &[3]);
     assert_eq!(

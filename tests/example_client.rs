@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::examples::{ExampleServer, Process};
 
 use rfc6455::{
-    Config, Connection, Event, HandshakeAccept, HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER,
+    Config, Connection, Event, HandshakeAccept, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 /// The longest any one expected line may take to appear.
@@ -528,8 +528,8 @@ fn accept_handshake(stream: &mut TcpStream) -> (Vec<u8>, usize, usize) {
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 32];
         let request = match ServerHandshake::new().receive_request(&input[..filled], &mut headers) {
-            Ok(HeadStatus::Partial) => continue,
-            Ok(HeadStatus::Complete(request)) => request,
+            Ok(Status::Partial) => continue,
+            Ok(Status::Complete(request)) => request,
             Err(e) => panic!("bad request: {e}"),
         };
         let protocol = request.protocols().find(|p| *p == "superchat");

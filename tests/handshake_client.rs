@@ -5,9 +5,10 @@ mod common;
 
 use common::http_head as response;
 
+use rfc6455::handshake::ExtensionError;
 use rfc6455::{
-    ClientHandshake, ClientHandshakeError, ClientRequest, ExtensionError, HandshakeLimits,
-    HandshakeResponse, HandshakeWriteError, HeadStatus, EMPTY_HTTP_HEADER,
+    ClientHandshake, ClientHandshakeError, ClientRequest, HandshakeLimits, HandshakeResponse,
+    HandshakeWriteError, Status, EMPTY_HTTP_HEADER,
 };
 
 const NONCE: [u8; 16] = *b"the sample nonce";
@@ -31,8 +32,8 @@ fn validate(
 ) -> Result<(Option<String>, Vec<String>), ClientHandshakeError> {
     let mut headers = [EMPTY_HTTP_HEADER; 16];
     let response = match handshake.receive_response(bytes, &mut headers)? {
-        HeadStatus::Complete(response) => response,
-        HeadStatus::Partial => panic!("partial"),
+        Status::Complete(response) => response,
+        Status::Partial => panic!("partial"),
     };
     let negotiated = handshake.validate(&response)?;
     Ok((
@@ -304,7 +305,7 @@ fn non_101_responses_stay_readable() {
     assert_eq!(error.status(), Some(302));
     assert_eq!((response.status(), response.reason()), (302, "Found"));
     assert_eq!(
-        response.header("location"),
+        response.headers().get("location"),
         Some(&b"wss://other.example/chat"[..])
     );
     assert_eq!(response.head_len(), bytes.len());
@@ -321,8 +322,8 @@ fn every_split_point_and_one_byte_at_a_time() {
     for split in 0..=bytes.len() {
         let mut headers = [EMPTY_HTTP_HEADER; 8];
         match hs.receive_response(&bytes[..split], &mut headers).unwrap() {
-            HeadStatus::Partial => assert!(split < head_len, "at {split}"),
-            HeadStatus::Complete(response) => {
+            Status::Partial => assert!(split < head_len, "at {split}"),
+            Status::Complete(response) => {
                 assert!(split >= head_len, "at {split}");
                 assert_eq!(response.head_len(), head_len);
                 assert_eq!(hs.validate(&response).unwrap().protocol(), Some("chat"));
@@ -333,9 +334,7 @@ fn every_split_point_and_one_byte_at_a_time() {
     for &byte in &bytes {
         received.push(byte);
         let mut headers = [EMPTY_HTTP_HEADER; 8];
-        if let HeadStatus::Complete(response) =
-            hs.receive_response(&received, &mut headers).unwrap()
-        {
+        if let Status::Complete(response) = hs.receive_response(&received, &mut headers).unwrap() {
             assert_eq!(received.len(), head_len);
             assert_eq!(&bytes[response.head_len()..], b"\x81\x02hi");
             return;

@@ -12,10 +12,10 @@ use common::{http_head, prop_cases};
 
 use proptest::prelude::*;
 
+use rfc6455::handshake::{parse_extensions, DeflateParamError};
 use rfc6455::{
-    parse_extensions, ClientHandshake, ClientHandshakeError, ClientRequest, DeflateAgreement,
-    DeflateConfig, DeflateParamError, HandshakeAccept, HandshakeWriteError, HeadStatus, Role,
-    ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientHandshake, ClientHandshakeError, ClientRequest, DeflateAgreement, DeflateConfig,
+    HandshakeAccept, HandshakeWriteError, Role, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 const NONCE: [u8; 16] = *b"the sample nonce";
@@ -45,7 +45,7 @@ fn agreement(
     let lines: Vec<&str> = SWITCHING.iter().chain(extra).copied().collect();
     let bytes = http_head(&lines);
     let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let HeadStatus::Complete(response) = handshake.receive_response(&bytes, &mut headers)? else {
+    let Status::Complete(response) = handshake.receive_response(&bytes, &mut headers)? else {
         panic!("partial");
     };
     handshake.validate(&response)?.deflate(config)

@@ -15,7 +15,7 @@ fn connect<'a>(
     protocol: Option<&'a str>,
     authority: &'a [u8],
     fields: &'a [(&'a str, &'a [u8])],
-) -> Result<HandshakeRequest<'a, impl rfc6455::HeaderSource<'a>>, HandshakeError> {
+) -> Result<HandshakeRequest<'a, impl rfc6455::handshake::HeaderSource<'a>>, HandshakeError> {
     HandshakeRequest::from_h2_parts(method, protocol, "/chat", authority, fields.iter().copied())
 }
 

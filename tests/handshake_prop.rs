@@ -11,9 +11,9 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use proptest::sample::{subsequence, Index};
 
+use rfc6455::handshake::parse_extensions;
 use rfc6455::{
-    parse_extensions, ClientRequest, HandshakeAccept, HandshakeError, HeadStatus, ServerHandshake,
-    EMPTY_HTTP_HEADER,
+    ClientRequest, HandshakeAccept, HandshakeError, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 const EXTENSION_OFFERS: [&str; 4] = [
@@ -64,7 +64,7 @@ proptest! {
 
         let mut headers = [EMPTY_HTTP_HEADER; 16];
         let parsed = ServerHandshake::new().receive_request(&wire, &mut headers).unwrap();
-        let HeadStatus::Complete(server) = parsed else { panic!("partial") };
+        let Status::Complete(server) = parsed else { panic!("partial") };
         prop_assert_eq!(server.head_len(), client.request_len());
         prop_assert_eq!(server.host(), host.as_bytes());
         prop_assert_eq!(server.target(), target.as_str());
@@ -88,7 +88,7 @@ proptest! {
 
         let mut headers = [EMPTY_HTTP_HEADER; 16];
         let parsed = client.receive_response(&answer, &mut headers).unwrap();
-        let HeadStatus::Complete(response) = parsed else { panic!("partial") };
+        let Status::Complete(response) = parsed else { panic!("partial") };
         prop_assert_eq!(response.head_len(), n);
         let negotiated = client.validate(&response).unwrap();
         prop_assert_eq!(negotiated.protocol(), chosen);
@@ -276,7 +276,7 @@ proptest! {
     ) {
         let mut headers = [EMPTY_HTTP_HEADER; 16];
         let server = ServerHandshake::new();
-        if let Ok(HeadStatus::Complete(request)) = server.receive_request(&noise, &mut headers) {
+        if let Ok(Status::Complete(request)) = server.receive_request(&noise, &mut headers) {
             prop_assert!(request.head_len() <= noise.len());
         }
         let mut flipped = to_bytes(&chrome_lines());
@@ -285,7 +285,7 @@ proptest! {
             flipped[i] = *byte;
         }
         let mut headers = [EMPTY_HTTP_HEADER; 16];
-        if let Ok(HeadStatus::Complete(request)) = server.receive_request(&flipped, &mut headers) {
+        if let Ok(Status::Complete(request)) = server.receive_request(&flipped, &mut headers) {
             prop_assert!(request.head_len() <= flipped.len());
             let _ = request.protocols().count();
             let _ = request.extensions().flat_map(|e| e.params()).count();
@@ -294,7 +294,7 @@ proptest! {
         let _ = parse_extensions(&noise).count();
         let client = ClientRequest::new("h", "/").write(&[0; 16], &mut [0u8; 256]).unwrap();
         let mut headers = [EMPTY_HTTP_HEADER; 16];
-        if let Ok(HeadStatus::Complete(response)) = client.receive_response(&noise, &mut headers) {
+        if let Ok(Status::Complete(response)) = client.receive_response(&noise, &mut headers) {
             prop_assert!(response.head_len() <= noise.len());
             let _ = client.validate(&response);
         }

@@ -6,10 +6,10 @@ mod common;
 
 use common::http_head as request;
 
+use rfc6455::handshake::{derive_accept_key, ExtensionError};
 use rfc6455::{
-    derive_accept_key, BufferTooSmall, ExtensionError, HandshakeAccept, HandshakeError,
-    HandshakeLimits, HandshakeRequest, HandshakeWriteError, HeadStatus, ServerHandshake,
-    EMPTY_HTTP_HEADER,
+    BufferTooSmall, HandshakeAccept, HandshakeError, HandshakeLimits, HandshakeRequest,
+    HandshakeWriteError, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 /// A fixture with its LF line endings turned into CRLF.
@@ -42,8 +42,8 @@ const VALID: [&str; 6] = [
 fn check(bytes: &[u8]) -> Result<usize, HandshakeError> {
     let mut headers = [EMPTY_HTTP_HEADER; 32];
     match ServerHandshake::new().receive_request(bytes, &mut headers)? {
-        HeadStatus::Complete(request) => Ok(request.head_len()),
-        HeadStatus::Partial => panic!("partial: {}", String::from_utf8_lossy(bytes)),
+        Status::Complete(request) => Ok(request.head_len()),
+        Status::Partial => panic!("partial: {}", String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -83,8 +83,8 @@ fn chrome_request_is_accepted() {
         deflate.param("client_max_window_bits").unwrap().value(),
         None
     );
-    assert_eq!(request.header("user-agent").unwrap().len(), 101);
-    assert_eq!(request.headers().count(), 12);
+    assert_eq!(request.headers().get("user-agent").unwrap().len(), 101);
+    assert_eq!(request.headers().iter().count(), 12);
 
     let mut out = [0u8; 256];
     let n = request.accept(&HandshakeAccept::new(), &mut out).unwrap();
@@ -217,7 +217,9 @@ Set-Cookie: id=7\r\n\
 
     // An agreement is only sent to a client that offered permessage-deflate.
     let agreement = DeflateConfig::default()
-        .accept_offer(rfc6455::parse_extensions(b"permessage-deflate").filter_map(Result::ok))
+        .accept_offer(
+            rfc6455::handshake::parse_extensions(b"permessage-deflate").filter_map(Result::ok),
+        )
         .unwrap();
     let input = request(&VALID);
     let mut headers = [EMPTY_HTTP_HEADER; 32];
@@ -251,7 +253,10 @@ fn firefox_request_exposes_cookie_and_extension() {
         .unwrap()
         .complete()
         .unwrap();
-    assert_eq!(request.header("COOKIE"), Some(&b"session=abc123"[..]));
+    assert_eq!(
+        request.headers().get("COOKIE"),
+        Some(&b"session=abc123"[..])
+    );
     assert!(request.offers_extension("permessage-deflate"));
     assert_eq!(request.extensions().next().unwrap().params().count(), 0);
 }
@@ -294,10 +299,10 @@ fn keep_alive_request_exposes_everything() {
     assert!(mode.is_quoted());
     assert_eq!(mode.as_token(), Some("fast"));
     assert_eq!(
-        request.header("authorization"),
+        request.headers().get("authorization"),
         Some(&b"Bearer abc.def.ghi"[..])
     );
-    let cookies: Vec<_> = request.header_values("cookie").collect();
+    let cookies: Vec<_> = request.headers().values("cookie").collect();
     assert_eq!(cookies, [&b"a=1"[..], b"b=2"]);
 
     let mut out = [0u8; 512];
@@ -329,8 +334,8 @@ fn every_split_point_is_partial_until_complete() {
                 .receive_request(&input[..split], &mut headers)
                 .unwrap();
             match status {
-                HeadStatus::Partial => assert!(split < head_len, "{name} at {split}"),
-                HeadStatus::Complete(request) => {
+                Status::Partial => assert!(split < head_len, "{name} at {split}"),
+                Status::Complete(request) => {
                     assert!(split >= head_len, "{name} at {split}");
                     assert_eq!(request.head_len(), head_len, "{name} at {split}");
                 }
@@ -352,8 +357,8 @@ fn one_byte_at_a_time() {
                 .receive_request(&received, &mut headers)
                 .unwrap()
             {
-                HeadStatus::Partial => {}
-                HeadStatus::Complete(request) => {
+                Status::Partial => {}
+                Status::Complete(request) => {
                     completed_at = Some(request.head_len());
                     break;
                 }

@@ -6,8 +6,8 @@ mod common;
 
 use common::{counter_keys, feed, Seen};
 use rfc6455::{
-    ClientRequest, CloseCode, Config, Connection, ConnectionState, HandshakeAccept, HeadStatus,
-    MessageKind, ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientRequest, CloseCode, Config, Connection, ConnectionState, HandshakeAccept, MessageKind,
+    ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 #[test]
@@ -25,7 +25,7 @@ fn handshake_then_messages_with_early_frames_in_the_same_read() {
 
     // Server: parse, choose a subprotocol, answer, keep the leftover bytes.
     let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let HeadStatus::Complete(req) = ServerHandshake::new()
+    let Status::Complete(req) = ServerHandshake::new()
         .receive_request(&to_server, &mut headers)
         .unwrap()
     else {
@@ -51,7 +51,7 @@ fn handshake_then_messages_with_early_frames_in_the_same_read() {
     let n = server.send_binary(&[1, 2, 3], &mut out).unwrap();
     to_client.extend_from_slice(&out[..n]);
     let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let HeadStatus::Complete(response) = handshake
+    let Status::Complete(response) = handshake
         .receive_response(&to_client, &mut headers)
         .unwrap()
     else {

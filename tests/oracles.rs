@@ -3,7 +3,8 @@
 //! and the close-code table against the RFC's rules for all 65536 codes.
 
 use proptest::prelude::*;
-use rfc6455::{apply_mask, CloseCode, Utf8Validator};
+use rfc6455::codec::{apply_mask, Utf8Validator};
+use rfc6455::CloseCode;
 
 fn naive_mask(data: &mut [u8], key: [u8; 4], offset: usize) {
     for (i, b) in data.iter_mut().enumerate() {

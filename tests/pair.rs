@@ -200,7 +200,7 @@ fn a_large_frame_streams_through_a_small_buffer() {
         while pos < piece.len() {
             let r = server.receive(&mut piece[pos..]).unwrap();
             pos += r.consumed;
-            if let Some(rfc6455::Event::Message(chunk)) = r.event {
+            if let Some(rfc6455::Event::Chunk(chunk)) = r.event {
                 assert!(chunk.payload.len() <= 4096);
                 received.extend_from_slice(chunk.payload);
                 chunks += 1;

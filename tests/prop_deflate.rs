@@ -12,8 +12,8 @@ use common::counter_keys;
 use proptest::prelude::*;
 use rfc6455::{
     ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, Event, HandshakeAccept,
-    HeadStatus, Incoming, MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError,
-    ServerHandshake, EMPTY_HTTP_HEADER,
+    Incoming, MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError, ServerHandshake,
+    Status, EMPTY_HTTP_HEADER,
 };
 
 /// One message as the application sends it.
@@ -184,7 +184,7 @@ fn receive_all<K: MaskKeySource>(
             start += received.consumed;
             let idle = received.consumed == 0 && received.event.is_none();
             match received.event {
-                Some(Event::Message(chunk)) => {
+                Some(Event::Chunk(chunk)) => {
                     assert!(!chunk.inflated || chunk.payload.len() <= room);
                     if chunk.message_start {
                         assert!(current.is_none(), "a message started inside another");
@@ -226,7 +226,7 @@ fn negotiate(
     let offer = ServerHandshake::new()
         .receive_request(&request[..handshake.request_len()], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete, valid request");
     let server_side = server
         .accept_offer(offer.extensions())
@@ -239,7 +239,7 @@ fn negotiate(
     let answer = handshake
         .receive_response(&response[..n], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete response");
     let client_side = handshake
         .validate(&answer)

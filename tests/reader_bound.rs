@@ -239,7 +239,8 @@ proptest! {
 mod bomb {
     use super::*;
     use common::deflate::one_mib_of_zeros;
-    use rfc6455::{parse_extensions, DeflateConfig};
+    use rfc6455::handshake::parse_extensions;
+    use rfc6455::DeflateConfig;
     use std::sync::OnceLock;
 
     /// A client's compressed binary frame (zero mask key) inflating to

@@ -8,9 +8,10 @@
 mod common;
 
 use common::counter_keys;
+use rfc6455::handshake::parse_extensions;
 use rfc6455::{
-    parse_extensions, CloseCode, Config, Connection, DeflateAgreement, DeflateConfig, Event,
-    MaskKeySource, ProtocolError,
+    CloseCode, Config, Connection, DeflateAgreement, DeflateConfig, Event, MaskKeySource,
+    ProtocolError,
 };
 
 /// A client with deflate agreed as the server answered `response`.
@@ -40,7 +41,7 @@ fn texts<K: MaskKeySource>(conn: &mut Connection<K>, wire: &[u8], step: usize) -
                 .unwrap();
             start += received.consumed;
             let idle = received.consumed == 0 && received.event.is_none();
-            if let Some(Event::Message(chunk)) = received.event {
+            if let Some(Event::Chunk(chunk)) = received.event {
                 current.extend_from_slice(chunk.payload);
                 if chunk.message_end {
                     out.push(String::from_utf8(std::mem::take(&mut current)).unwrap());
@@ -179,7 +180,7 @@ fn a_message_not_ending_at_a_block_boundary_fails_with_1007() {
         let error = loop {
             match conn.receive_into(&mut wire[start..], &mut inflated) {
                 Ok(received) => {
-                    if let Some(Event::Message(chunk)) = received.event {
+                    if let Some(Event::Chunk(chunk)) = received.event {
                         assert!(!chunk.message_end, "{payload:02x?} delivered");
                     }
                     assert!(received.consumed > 0 || received.event.is_some(), "stalled");

@@ -17,9 +17,8 @@ mod common;
 
 use common::counter_keys;
 use proptest::prelude::*;
-use rfc6455::{
-    parse_extensions, Config, Connection, DeflateConfig, MaskKeySource, Opcode, Role, SendError,
-};
+use rfc6455::handshake::parse_extensions;
+use rfc6455::{Config, Connection, DeflateConfig, MaskKeySource, Opcode, Role, SendError};
 
 /// One send.
 #[derive(Debug, Clone)]

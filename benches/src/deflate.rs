@@ -16,8 +16,8 @@
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, HandshakeAccept,
-    HeadStatus, Incoming, Message, MessageReader, ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, HandshakeAccept, Incoming,
+    Message, MessageReader, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 use crate::spec::{XorShift64, PAYLOAD_SEED};
@@ -113,7 +113,7 @@ pub fn agreements() -> (DeflateAgreement, DeflateAgreement) {
     let offer = ServerHandshake::new()
         .receive_request(&request[..handshake.request_len()], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete, valid request");
     let server_side = config
         .accept_offer(offer.extensions())
@@ -126,7 +126,7 @@ pub fn agreements() -> (DeflateAgreement, DeflateAgreement) {
     let answer = handshake
         .receive_response(&response[..n], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete response");
     let client_side = handshake
         .validate(&answer)

@@ -85,7 +85,7 @@ fn xor_u64(buf: &mut [u8], key: [u8; 4]) {
 }
 
 fn ours(bytes: &[u8]) -> bool {
-    let mut v = rfc6455::Utf8Validator::new();
+    let mut v = rfc6455::codec::Utf8Validator::new();
     v.feed(bytes).is_ok() && v.finish().is_ok()
 }
 
@@ -99,7 +99,7 @@ pub fn run(op: Op, b: &LimitBuffers, scratch: &mut [u8]) -> Duration {
             Op::Memcpy => scratch.copy_from_slice(black_box(&b.binary)),
             Op::XorU8 => xor_u8(scratch, L1_KEY),
             Op::XorU64 => xor_u64(scratch, L1_KEY),
-            Op::ApplyMask => rfc6455::apply_mask(scratch, L1_KEY, 0),
+            Op::ApplyMask => rfc6455::codec::apply_mask(scratch, L1_KEY, 0),
             Op::StdMixed => ok &= core::str::from_utf8(black_box(&b.mixed)).is_ok(),
             Op::StdAscii => ok &= core::str::from_utf8(black_box(&b.ascii)).is_ok(),
             Op::OursMixed => ok &= ours(black_box(&b.mixed)),

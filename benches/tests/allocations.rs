@@ -181,7 +181,7 @@ fn streaming_receive_makes_no_allocation() {
             while at < n {
                 let received = conn.receive(&mut buf[at..n]).expect("valid input");
                 at += received.consumed;
-                if let Some(Event::Message(chunk)) = received.event {
+                if let Some(Event::Chunk(chunk)) = received.event {
                     if let (Some(&first), Some(&last)) =
                         (chunk.payload.first(), chunk.payload.last())
                     {
@@ -236,7 +236,7 @@ fn assembled_receive_makes_at_most_one_allocation_per_message_in_steady_state() 
         while at < n {
             let received = conn.receive(&mut buf[at..n]).expect("valid input");
             at += received.consumed;
-            if let Some(Event::Message(chunk)) = received.event {
+            if let Some(Event::Chunk(chunk)) = received.event {
                 if let Some(message) = assembler.push(chunk) {
                     let bytes = message.as_bytes();
                     let kind = match message {
@@ -373,7 +373,7 @@ fn sending_makes_no_allocation() {
                     .expect("start_frame");
                 if !payload.is_empty() {
                     // Nothing is owed after an empty frame's header.
-                    client.frame_payload(payload).expect("frame_payload");
+                    client.frame_payload(&mut *payload).expect("frame_payload");
                 }
                 total += payload.len();
             }

@@ -111,7 +111,7 @@ impl Policy {
 /// The token of an `Authorization: Bearer TOKEN` header (RFC 6750 §2.1;
 /// the scheme name is case-insensitive).
 fn bearer_token(request: &HandshakeRequest<'_>) -> Option<String> {
-    let value = std::str::from_utf8(request.header("Authorization")?).ok()?;
+    let value = std::str::from_utf8(request.headers().get("Authorization")?).ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")

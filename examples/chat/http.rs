@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use rfc6455::{
-    DeflateAgreement, DeflateConfig, HandshakeAccept, HeadStatus, RequestHead, ServerHandshake,
+    DeflateAgreement, DeflateConfig, HandshakeAccept, RequestHead, ServerHandshake, Status,
     EMPTY_HTTP_HEADER,
 };
 
@@ -55,8 +55,8 @@ pub fn serve_request(stream: &mut TcpStream, policy: &Policy) -> io::Result<Opti
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
         let head = match ServerHandshake::new().receive_head(&input[..filled], &mut headers) {
-            Ok(HeadStatus::Complete(head)) => head,
-            Ok(HeadStatus::Partial) => continue, // the limit is the engine's: 431 beyond it
+            Ok(Status::Complete(head)) => head,
+            Ok(Status::Partial) => continue, // the limit is the engine's: 431 beyond it
             Err(error) => {
                 // 400 or 431, ready to send.
                 stream.write_all(error.response())?;

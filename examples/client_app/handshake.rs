@@ -10,7 +10,7 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use rfc6455::{ClientHandshakeError, ClientRequest, HeadStatus, EMPTY_HTTP_HEADER};
+use rfc6455::{ClientHandshakeError, ClientRequest, Status, EMPTY_HTTP_HEADER};
 
 use crate::support::url::WsUrl;
 
@@ -99,17 +99,18 @@ pub fn open(url: &WsUrl, protocols: &[String], nonce: [u8; 16]) -> Result<Opened
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
         let response = match handshake.receive_response(&input[..filled], &mut headers) {
-            Ok(HeadStatus::Partial) if filled < input.len() => continue,
-            Ok(HeadStatus::Partial) => {
+            Ok(Status::Partial) if filled < input.len() => continue,
+            Ok(Status::Partial) => {
                 return Err(Failure::new(
                     "handshake failed: response head too large".into(),
                 ))
             }
-            Ok(HeadStatus::Complete(response)) => response,
+            Ok(Status::Complete(response)) => response,
             Err(e) => return Err(Failure::new(format!("handshake failed: {e}"))),
         };
         let server = response
-            .header("Server")
+            .headers()
+            .get("Server")
             .map(|value| String::from_utf8_lossy(value).into_owned());
         let negotiated = match handshake.validate(&response) {
             Ok(negotiated) => negotiated,

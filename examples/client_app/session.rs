@@ -196,7 +196,7 @@ impl<K: MaskKeySource> Session<K> {
             };
             pos += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => {
+                Some(Event::Chunk(chunk)) => {
                     let message = self.assembler.push(chunk).map(Payload::from_message);
                     if let Some(payload) = message {
                         let line = lock(&self.info).record(Direction::Received, payload);

@@ -3,8 +3,8 @@
 //! and each echo checked chunk by chunk as it arrives.
 
 use rfc6455::{
-    ClientRequest, Config, Connection, Event, HeadStatus, MaskKeySource, MessageKind, Opcode,
-    ReceiveError, EMPTY_HTTP_HEADER,
+    ClientRequest, Config, Connection, Event, MaskKeySource, MessageKind, Opcode, ReceiveError,
+    Status, EMPTY_HTTP_HEADER,
 };
 
 use super::transport::{flush_replies, read, write_all};
@@ -47,9 +47,7 @@ impl<'s, T: Transport, K: MaskKeySource> Session<'s, T, K> {
             filled += n;
             let mut headers = [EMPTY_HTTP_HEADER; MAX_HEADERS];
             let head = buffers.input.get(..filled).unwrap_or_default();
-            if let HeadStatus::Complete(response) =
-                handshake.receive_response(head, &mut headers)?
-            {
+            if let Status::Complete(response) = handshake.receive_response(head, &mut headers)? {
                 handshake.validate(&response)?;
                 let head_len = response.head_len();
                 // The bytes after the head are already frames: keep them.
@@ -113,7 +111,7 @@ impl<'s, T: Transport, K: MaskKeySource> Session<'s, T, K> {
             let room = output.len();
             let piece = &mut output[..(payload.len() - sent).min(room)];
             payload.copy_to(sent, piece);
-            self.conn.frame_payload(piece)?;
+            self.conn.frame_payload(&mut *piece)?;
             write_all(self.transport, piece)?;
             sent += piece.len();
         }
@@ -128,8 +126,8 @@ impl<'s, T: Transport, K: MaskKeySource> Session<'s, T, K> {
     ) -> Result<Outcome, LoopError<T::Error>> {
         let (mut matched, mut frames) = (0, 0);
         self.await_event(|event| match event {
-            Event::Message(chunk) if chunk.kind != kind => Verdict::Mismatch(matched as u64),
-            Event::Message(chunk) => {
+            Event::Chunk(chunk) if chunk.kind != kind => Verdict::Mismatch(matched as u64),
+            Event::Chunk(chunk) => {
                 if let Err(offset) = payload.check(matched, chunk.payload) {
                     return Verdict::Mismatch(offset);
                 }
@@ -160,7 +158,7 @@ impl<'s, T: Transport, K: MaskKeySource> Session<'s, T, K> {
                 Ok(()) => Verdict::Mismatch(pong.len() as u64),
                 Err(offset) => Verdict::Mismatch(offset),
             },
-            Event::Message(_) => Verdict::Mismatch(0),
+            Event::Chunk(_) => Verdict::Mismatch(0),
             Event::Close(frame) => Verdict::Closed(frame.code()),
             _ => Verdict::Wait,
         })

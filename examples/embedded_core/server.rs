@@ -3,8 +3,8 @@
 //! handshake, a protocol error or the end of the stream.
 
 use rfc6455::{
-    Config, Connection, Event, HandshakeAccept, HandshakeError, HandshakeLimits, HeadStatus,
-    MessageChunk, MessageKind, Opcode, ReceiveError, ServerHandshake, EMPTY_HTTP_HEADER,
+    Config, Connection, Event, HandshakeAccept, HandshakeError, HandshakeLimits, MessageChunk,
+    MessageKind, Opcode, ReceiveError, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 use super::transport::{flush_replies, read, write_all};
@@ -88,8 +88,8 @@ fn accept<T: Transport>(
         let mut headers = [EMPTY_HTTP_HEADER; MAX_HEADERS];
         let head = buffers.input.get(..filled).unwrap_or_default();
         match server.receive_request(head, &mut headers) {
-            Ok(HeadStatus::Partial) => {}
-            Ok(HeadStatus::Complete(request)) => {
+            Ok(Status::Partial) => {}
+            Ok(Status::Complete(request)) => {
                 // A real device would check `request.path()` and `origin()`
                 // here, and `reject` what it does not serve.
                 let head_len = request.head_len();
@@ -142,7 +142,7 @@ fn echo<T: Transport>(
             };
             start += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => {
+                Some(Event::Chunk(chunk)) => {
                     echo_chunk(transport, conn, output, chunk, &mut echoing, report)?;
                 }
                 Some(Event::Ping(_)) => report.pings += 1,
@@ -187,7 +187,7 @@ fn echo_chunk<T: Transport>(
     };
     let len = chunk.payload.len();
     let header_len = conn.start_frame(opcode, chunk.message_end, len as u64, header_buf)?;
-    conn.payload_written(chunk.payload)?;
+    conn.frame_payload(chunk.payload)?;
     write_all(transport, header_buf.get(..header_len).unwrap_or_default())?;
     write_all(transport, chunk.payload)?;
     *echoing = !chunk.message_end;

@@ -8,7 +8,7 @@ use std::net::TcpStream;
 
 use rfc6455::{
     ClientRequest, Connection, ConnectionState, DeflateAgreement, DeflateConfig, Event,
-    HandshakeAccept, HeadStatus, MaskKeySource, MessageKind, Opcode, ServerHandshake,
+    HandshakeAccept, MaskKeySource, MessageKind, Opcode, ServerHandshake, Status,
     EMPTY_HTTP_HEADER,
 };
 
@@ -54,8 +54,8 @@ pub fn server_handshake(
         filled += n;
         let mut headers = [EMPTY_HTTP_HEADER; 64];
         match server.receive_request(&input[..filled], &mut headers) {
-            Ok(HeadStatus::Partial) => continue,
-            Ok(HeadStatus::Complete(request)) => {
+            Ok(Status::Partial) => continue,
+            Ok(Status::Complete(request)) => {
                 let agreement =
                     deflate.and_then(|config| config.accept_offer(request.extensions()));
                 let accept = HandshakeAccept::new().deflate(agreement.as_ref());
@@ -110,8 +110,8 @@ pub fn client_handshake(
             .receive_response(&input[..filled], &mut headers)
             .map_err(io::Error::other)?
         {
-            HeadStatus::Partial => continue,
-            HeadStatus::Complete(response) => {
+            Status::Partial => continue,
+            Status::Complete(response) => {
                 let negotiated = handshake.validate(&response).map_err(io::Error::other)?;
                 // A response whose parameters were not allowed fails the
                 // connection (RFC 7692 §7.1).
@@ -154,7 +154,7 @@ pub fn echo<K: MaskKeySource>(
             // Done when a call uses nothing and gives nothing: inflated
             // bytes may wait for room after the input is used up.
             let idle = received.consumed == 0 && received.event.is_none();
-            if let Some(Event::Message(chunk)) = received.event {
+            if let Some(Event::Chunk(chunk)) = received.event {
                 fragment.payload.extend_from_slice(chunk.payload);
                 if chunk.message_end || fragment.payload.len() >= fragment_limit {
                     fragment.send(conn, chunk.kind, chunk.message_end, &mut out);

@@ -8,7 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rfc6455::{parse_extensions, Config, Connection, DeflateConfig, Event, ProtocolError};
+use rfc6455::handshake::parse_extensions;
+use rfc6455::{Config, Connection, DeflateConfig, Event, ProtocolError};
 
 /// The message size limit: small, so that bombs reach it quickly.
 const LIMIT: u64 = 64 * 1024;
@@ -77,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(failed.is_none(), "output after an error");
                 start += received.consumed;
                 let idle = received.consumed == 0 && received.event.is_none();
-                if let Some(Event::Message(chunk)) = received.event {
+                if let Some(Event::Chunk(chunk)) = received.event {
                     assert!(chunk.inflated);
                     assert!(chunk.payload.len() <= room);
                     delivered += chunk.payload.len() as u64;

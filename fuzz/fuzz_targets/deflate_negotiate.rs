@@ -7,7 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rfc6455::{parse_extensions, ClientWindowBits, DeflateConfig, DeflateParams};
+use rfc6455::handshake::{parse_extensions, ClientWindowBits, DeflateParams};
+use rfc6455::DeflateConfig;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&knobs, header)) = data.split_first() else {

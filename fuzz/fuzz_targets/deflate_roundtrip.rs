@@ -13,8 +13,8 @@ use miniz_oxide::inflate::core::inflate_flags::{
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 use rfc6455::{
-    ClientRequest, Config, Connection, DeflateConfig, HandshakeAccept, HeadStatus, Incoming,
-    MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    ClientRequest, Config, Connection, DeflateConfig, HandshakeAccept, Incoming, MessageReader,
+    Opcode, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 /// Inflates messages through a ring of exactly the agreed window.
@@ -100,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
     let offer = ServerHandshake::new()
         .receive_request(&request[..handshake.request_len()], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete, valid request");
     let server_side = server_config
         .accept_offer(offer.extensions())
@@ -113,7 +113,7 @@ fuzz_target!(|data: &[u8]| {
     let answer = handshake
         .receive_response(&response[..n], &mut headers)
         .ok()
-        .and_then(HeadStatus::complete)
+        .and_then(Status::complete)
         .expect("a complete response");
     let client_side = handshake
         .validate(&answer)

@@ -15,9 +15,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use rfc6455::handshake::derive_accept_key;
 use rfc6455::{
-    derive_accept_key, BufferTooSmall, HandshakeAccept, HandshakeLimits, HandshakeWriteError,
-    HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER,
+    BufferTooSmall, HandshakeAccept, HandshakeLimits, HandshakeWriteError, ServerHandshake, Status,
+    EMPTY_HTTP_HEADER,
 };
 
 const SENTINEL: u8 = 0xA5;
@@ -64,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
     let room = usize::from(room) * 2;
 
     match server.receive_request(input, &mut headers) {
-        Ok(HeadStatus::Complete(request)) => {
+        Ok(Status::Complete(request)) => {
             let n = request.head_len();
             assert!(n > 0 && n <= input.len() && n <= limits.max_head_bytes);
             let (target, host, key) = (request.target(), request.host(), request.key());
@@ -76,8 +77,8 @@ fuzz_target!(|data: &[u8]| {
                 request.origin(),
                 request.method(),
             );
-            let _ = request.header("cookie");
-            let _ = request.header_values("sec-websocket-protocol").count();
+            let _ = request.headers().get("cookie");
+            let _ = request.headers().values("sec-websocket-protocol").count();
             for ext in request.extensions() {
                 for param in ext.params() {
                     let _ = param.value();
@@ -87,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
             // The head alone decides; trailing bytes are frames.
             let mut again = vec![EMPTY_HTTP_HEADER; slots];
             match server.receive_request(&input[..n], &mut again) {
-                Ok(HeadStatus::Complete(alone)) => {
+                Ok(Status::Complete(alone)) => {
                     assert_eq!(alone.head_len(), n);
                     assert_eq!(
                         (alone.target(), alone.host(), alone.key()),
@@ -101,7 +102,7 @@ fuzz_target!(|data: &[u8]| {
             for p in (0..n).step_by(step).chain(n.saturating_sub(4)..n) {
                 let mut h = vec![EMPTY_HTTP_HEADER; slots];
                 match server.receive_request(&input[..p], &mut h) {
-                    Ok(HeadStatus::Partial) => {}
+                    Ok(Status::Partial) => {}
                     other => panic!("prefix {p} of a {n}-byte head gave {other:?}"),
                 }
             }
@@ -129,7 +130,7 @@ fuzz_target!(|data: &[u8]| {
                 request.reject(403, &[("Connection", "close")], b"no", out)
             });
         }
-        Ok(HeadStatus::Partial) => assert!(input.len() < limits.max_head_bytes),
+        Ok(Status::Partial) => assert!(input.len() < limits.max_head_bytes),
         Err(error) => {
             assert!(matches!(error.status(), 400 | 405 | 426 | 431));
             let expected = error.response();

@@ -14,9 +14,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rfc6455::{
-    ClientHandshakeError, ClientRequest, HandshakeLimits, HeadStatus, EMPTY_HTTP_HEADER,
-};
+use rfc6455::{ClientHandshakeError, ClientRequest, HandshakeLimits, Status, EMPTY_HTTP_HEADER};
 
 const PROTOCOLS: &[&str] = &["chat", "superchat"];
 const EXTENSIONS: &[&str] = &["permessage-deflate; client_max_window_bits"];
@@ -40,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
 
     let mut headers = vec![EMPTY_HTTP_HEADER; slots];
     let response = match plain.receive_response(input, &mut headers) {
-        Ok(HeadStatus::Complete(response)) => response,
-        Ok(HeadStatus::Partial) => {
+        Ok(Status::Complete(response)) => response,
+        Ok(Status::Partial) => {
             assert!(input.len() < HandshakeLimits::new().max_head_bytes);
             return;
         }
@@ -51,13 +49,13 @@ fuzz_target!(|data: &[u8]| {
     assert!(n > 0 && n <= input.len());
     let _ = (
         response.reason(),
-        response.header("location"),
-        response.headers().count(),
+        response.headers().get("location"),
+        response.headers().iter().count(),
     );
 
     let mut again = vec![EMPTY_HTTP_HEADER; slots];
     match plain.receive_response(&input[..n], &mut again) {
-        Ok(HeadStatus::Complete(alone)) => {
+        Ok(Status::Complete(alone)) => {
             assert_eq!((alone.head_len(), alone.status()), (n, response.status()))
         }
         other => panic!("the head alone gave {other:?}"),
@@ -66,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     for p in (0..n).step_by(step).chain(n.saturating_sub(4)..n) {
         let mut h = vec![EMPTY_HTTP_HEADER; slots];
         match plain.receive_response(&input[..p], &mut h) {
-            Ok(HeadStatus::Partial) => {}
+            Ok(Status::Partial) => {}
             other => panic!("prefix {p} of a {n}-byte head gave {other:?}"),
         }
     }
@@ -77,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(response.status(), 101);
             assert_eq!(negotiated.protocol(), None, "nothing was offered");
             assert_eq!(negotiated.extensions().count(), 0, "nothing was offered");
-            let accepts: Vec<_> = response.header_values("sec-websocket-accept").collect();
+            let accepts: Vec<_> = response.headers().values("sec-websocket-accept").collect();
             assert_eq!(accepts.len(), 1);
             assert_eq!(accepts[0].trim_ascii(), expected_accept.as_bytes());
         }

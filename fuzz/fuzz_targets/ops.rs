@@ -22,9 +22,10 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use rfc6455::codec::FrameHeader;
 use rfc6455::{
-    CloseCode, Config, Connection, ConnectionState, Eof, FrameHeader, HeaderStatus, MaskKeySource,
-    MessageKind, NoMasking, Opcode, ProtocolError, ReceiveError, Role, SendError,
+    CloseCode, Config, Connection, ConnectionState, Eof, MaskKeySource, MessageKind, NoMasking,
+    Opcode, ProtocolError, ReceiveError, Role, SendError, Status,
 };
 use rfc6455_fuzz::{Collector, Keys, Seen, Wire};
 use std::fmt::Debug;
@@ -95,7 +96,7 @@ enum Op {
         len: FrameLen,
         room: Room,
     },
-    /// `frame_payload`, or `payload_written` when `written`.
+    /// `frame_payload`, with the bytes shared (`&[u8]`, sent as they are) when `written`.
     FramePayload {
         side: Side,
         data: Vec<u8>,
@@ -312,7 +313,7 @@ impl<K: MaskKeySource + Debug> Peer<K> {
         if let Some(parsed) = header {
             // The header announces exactly the frame that was asked for.
             match parsed {
-                Ok(HeaderStatus::Complete(h, used)) => {
+                Ok(Status::Complete((h, used))) => {
                     assert_eq!(
                         (h.opcode, h.fin, h.payload_len),
                         (opcode, fin, len),
@@ -333,7 +334,7 @@ impl<K: MaskKeySource + Debug> Peer<K> {
         let original = data.clone();
         let before = format!("{:?}", self.conn);
         let result = if written {
-            self.conn.payload_written(&data)
+            self.conn.frame_payload(&data)
         } else {
             self.conn.frame_payload(&mut data)
         };

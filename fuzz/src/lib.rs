@@ -2,9 +2,10 @@
 //! normalised events, a checker for everything a connection writes, and the
 //! stream driver behind `server_stream` and `client_stream`.
 
+use rfc6455::codec::FrameHeader;
 use rfc6455::{
-    CloseCode, Config, Connection, ConnectionState, Event, FrameHeader, HeaderStatus,
-    MaskKeySource, MessageKind, Opcode, ProtocolError, ReceiveError, Role,
+    CloseCode, Config, Connection, ConnectionState, Event, MaskKeySource, MessageKind, Opcode,
+    ProtocolError, ReceiveError, Role, Status,
 };
 
 /// A deterministic key source (an LCG). `Debug` and `Clone`, so that a
@@ -40,7 +41,7 @@ pub struct Collector {
 impl Collector {
     pub fn push(&mut self, event: &Event<'_>) {
         match event {
-            Event::Message(chunk) => {
+            Event::Chunk(chunk) => {
                 assert_eq!(
                     chunk.message_start,
                     self.partial.is_none(),
@@ -109,8 +110,8 @@ impl Wire {
         self.buf.extend_from_slice(bytes);
         loop {
             let (header, used) = match FrameHeader::parse(&self.buf) {
-                Ok(HeaderStatus::Complete(h, used)) => (h, used),
-                Ok(HeaderStatus::Incomplete { .. }) => return,
+                Ok(Status::Complete((h, used))) => (h, used),
+                Ok(Status::Partial) => return,
                 Err(e) => panic!(
                     "connection wrote an invalid header ({e:?}): {:02x?}",
                     self.buf
@@ -128,7 +129,7 @@ impl Wire {
             let mut payload = self.buf[used..end].to_vec();
             self.buf.drain(..end);
             if let Some(key) = header.mask {
-                rfc6455::apply_mask(&mut payload, key, 0);
+                rfc6455::codec::apply_mask(&mut payload, key, 0);
             }
             self.frame(&header, payload);
         }

@@ -6,11 +6,13 @@
 use super::Connection;
 use crate::close::{check_close, parse_close_payload};
 use crate::frame::{FrameHeader, Opcode};
+use crate::mask::apply_mask;
 use crate::rules::{self, FrameInMessage};
 use crate::send::{self, OwedPayload};
+use crate::utf8::Utf8Validator;
 use crate::{
-    apply_mask, BufferTooSmall, CloseCode, MaskKeySource, MessageKind, ProtocolError, Role,
-    SendError, UsageError, Utf8Validator,
+    BufferTooSmall, CloseCode, MaskKeySource, MessageKind, ProtocolError, Role, SendError,
+    UsageError,
 };
 
 impl<K: MaskKeySource> Connection<K> {
@@ -127,8 +129,8 @@ impl<K: MaskKeySource> Connection<K> {
     /// length must be known up front), and so is the rest of its message.
     ///
     /// Pass the payload through [`frame_payload`](Self::frame_payload)
-    /// (which masks it in place for a client) or, for a server,
-    /// [`payload_written`](Self::payload_written), before writing it. Until
+    /// (which masks a `&mut [u8]` in place for a client; a server may pass
+    /// `&[u8]`) before writing it. Until
     /// the last byte is accounted for, no other frame can be sent and
     /// `poll_transmit` holds its replies back. Control frames are sent whole
     /// with the `send_*` calls instead.
@@ -187,35 +189,29 @@ impl<K: MaskKeySource> Connection<K> {
         Ok(written)
     }
 
-    /// Accounts for the next piece of a started frame's payload and, for a
-    /// client, masks it in place. Write `chunk` to the transport after this.
-    /// An empty chunk is always accepted and changes nothing, so the payload
-    /// of an empty frame may be "written" like any other.
-    pub fn frame_payload(&mut self, chunk: &mut [u8]) -> Result<(), UsageError> {
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let (owed, utf8) = self.check_owed(chunk)?;
-        if let Some(key) = owed.mask {
-            apply_mask(chunk, key, usize::from(owed.offset));
-        }
-        self.advance_owed(owed, chunk.len(), utf8);
-        Ok(())
-    }
-
-    /// Accounts for the next piece of a started frame's payload, sent as
-    /// it is. Servers only: a client must mask with
-    /// [`frame_payload`](Self::frame_payload). An empty chunk is accepted
-    /// and changes nothing.
-    pub fn payload_written(&mut self, chunk: &[u8]) -> Result<(), UsageError> {
-        if self.role == Role::Client {
+    /// Accounts for the next piece of a started frame's payload; write the
+    /// piece to the transport after this.
+    ///
+    /// A `&mut [u8]` piece is masked in place when this end masks (a
+    /// client); a `&[u8]` piece is sent as it is, which only a server may
+    /// do (a client gets [`UsageError::MaskRequired`]). An empty piece is
+    /// always accepted and changes nothing, so the payload of an empty
+    /// frame may be "written" like any other. (The piece is taken by
+    /// value: pass `&mut *piece` to use a `&mut [u8]` binding again.)
+    pub fn frame_payload<P: PayloadPiece>(&mut self, mut piece: P) -> Result<(), UsageError> {
+        if self.role == Role::Client && piece.bytes_mut().is_none() {
             return Err(UsageError::MaskRequired);
         }
+        let chunk = piece.bytes();
         if chunk.is_empty() {
             return Ok(());
         }
+        let len = chunk.len();
         let (owed, utf8) = self.check_owed(chunk)?;
-        self.advance_owed(owed, chunk.len(), utf8);
+        if let (Some(key), Some(bytes)) = (owed.mask, piece.bytes_mut()) {
+            apply_mask(bytes, key, usize::from(owed.offset));
+        }
+        self.advance_owed(owed, len, utf8);
         Ok(())
     }
 
@@ -369,4 +365,55 @@ impl<K: MaskKeySource> Connection<K> {
             self.lifecycle.on_close_sent();
         }
     }
+}
+
+/// A piece of a started frame's payload, for [`Connection::frame_payload`]:
+/// mutable bytes (`&mut [u8]`, `&mut [u8; N]`, `&mut Vec<u8>`), which a
+/// client masks in place, or shared ones (`&[u8]`, `&[u8; N]`, `&Vec<u8>`),
+/// sent as they are (servers only). Sealed: these are all there is.
+pub trait PayloadPiece: sealed::Sealed {
+    /// The bytes, as they are now.
+    fn bytes(&self) -> &[u8];
+    /// The bytes to mask in place; `None` when they may not be changed.
+    fn bytes_mut(&mut self) -> Option<&mut [u8]>;
+}
+
+/// Implements [`PayloadPiece`] for mutable and shared references to a
+/// type that derefs to `[u8]`.
+macro_rules! payload_pieces {
+    ($([$($generics:tt)*] $bytes:ty),* $(,)?) => {$(
+        impl<$($generics)*> PayloadPiece for &mut $bytes {
+            fn bytes(&self) -> &[u8] {
+                &self[..]
+            }
+
+            fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+                Some(&mut self[..])
+            }
+        }
+
+        impl<$($generics)*> PayloadPiece for &$bytes {
+            fn bytes(&self) -> &[u8] {
+                &self[..]
+            }
+
+            fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+                None
+            }
+        }
+
+        impl<$($generics)*> sealed::Sealed for &mut $bytes {}
+        impl<$($generics)*> sealed::Sealed for &$bytes {}
+    )*};
+}
+
+payload_pieces!([] [u8], [const N: usize] [u8; N]);
+#[cfg(feature = "alloc")]
+payload_pieces!([] alloc::vec::Vec<u8>);
+
+mod sealed {
+    /// Keeps [`PayloadPiece`](super::PayloadPiece) to the crate's own
+    /// implementations.
+    #[allow(unreachable_pub)] // the sealed-trait pattern: public, and nameable by no one outside
+    pub trait Sealed {}
 }

@@ -10,10 +10,12 @@ use alloc::boxed::Box;
 use super::Connection;
 use crate::deflate::{max_compressed_len, DeflateSession, InflateError, Settings};
 use crate::frame::{FrameHeader, Opcode, RSV1};
+use crate::mask::apply_mask;
 use crate::rules::FrameInMessage;
+use crate::utf8::Utf8Validator;
 use crate::{
-    apply_mask, BufferTooSmall, DeflateAgreement, Event, MaskKeySource, MessageChunk, MessageKind,
-    ProtocolError, Role, SendError, UsageError, Utf8Validator,
+    BufferTooSmall, DeflateAgreement, Event, MaskKeySource, MessageChunk, MessageKind,
+    ProtocolError, Role, SendError, UsageError,
 };
 
 /// A chunk inflated into the caller's buffer, described without borrowing
@@ -27,7 +29,7 @@ pub(super) struct InflatedChunk {
 impl InflatedChunk {
     /// The event, borrowing the buffer the chunk was inflated into.
     pub(super) fn event(self, out: &[u8]) -> Event<'_> {
-        Event::Message(MessageChunk {
+        Event::Chunk(MessageChunk {
             kind: self.kind,
             payload: &out[..self.step.written],
             message_start: self.step.message_start,

@@ -4,6 +4,8 @@
 //! documents the call loop. Its commands are in `commands.rs`.
 
 mod commands;
+
+pub use commands::PayloadPiece;
 #[cfg(feature = "deflate")]
 mod deflate;
 #[cfg(not(feature = "deflate"))]
@@ -126,7 +128,7 @@ impl Eof {
 ///     while pos < n || conn.has_pending_events() {
 ///         let received = conn.receive_into(&mut input[pos..n], &mut inflated)?;
 ///         pos += received.consumed;
-///         if let Some(Event::Message(chunk)) = received.event {
+///         if let Some(Event::Chunk(chunk)) = received.event {
 ///             // Echo each chunk back as a fragment of the same message.
 ///             let opcode = match (chunk.message_start, chunk.kind) {
 ///                 (false, _) => Opcode::Continuation,
@@ -329,7 +331,7 @@ impl<K: MaskKeySource> Connection<K> {
             }
             Ok((consumed, Some(Decoded::Data(chunk, false)))) => Ok(Received {
                 consumed,
-                event: Some(Event::Message(chunk)),
+                event: Some(Event::Chunk(chunk)),
             }),
             Ok((consumed, Some(Decoded::Control(opcode, payload)))) => {
                 let event = self.on_control(opcode, payload)?;

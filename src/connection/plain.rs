@@ -6,9 +6,8 @@
 use super::Connection;
 use crate::frame::{Opcode, RSV1};
 use crate::rules::FrameInMessage;
-use crate::{
-    Event, MaskKeySource, MessageChunk, ProtocolError, SendError, UsageError, Utf8Validator,
-};
+use crate::utf8::Utf8Validator;
+use crate::{Event, MaskKeySource, MessageChunk, ProtocolError, SendError, UsageError};
 
 /// The stage's state: none.
 #[derive(Debug, Clone, Default)]

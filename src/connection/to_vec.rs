@@ -7,7 +7,8 @@ use alloc::vec::Vec;
 
 use super::Connection;
 use crate::frame::Opcode;
-use crate::{CloseCode, MaskKeySource, SendError, UsageError, MAX_CONTROL_PAYLOAD};
+use crate::frame::MAX_CONTROL_PAYLOAD;
+use crate::{CloseCode, MaskKeySource, SendError, UsageError};
 
 impl<K: MaskKeySource> Connection<K> {
     /// [`send_text`](Self::send_text), appending the frame to `out`.

@@ -15,7 +15,8 @@ use alloc::vec::Vec;
 
 use super::compress::Compressor;
 use super::inflate::{Decompressor, InflateError};
-use crate::{MessageKind, Utf8Validator};
+use crate::utf8::Utf8Validator;
+use crate::MessageKind;
 
 /// Capacity of the staged input kept from one message to the next; a
 /// larger buffer is released when its message ends.

@@ -51,7 +51,7 @@ impl fmt::Display for AcceptKey {
 /// 20-byte hash." No allocation: the hash runs over the two parts in turn.
 ///
 /// ```
-/// let accept = rfc6455::derive_accept_key(b"dGhlIHNhbXBsZSBub25jZQ==");
+/// let accept = rfc6455::handshake::derive_accept_key(b"dGhlIHNhbXBsZSBub25jZQ==");
 /// assert_eq!(accept.as_str(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 /// ```
 #[must_use]

@@ -6,12 +6,12 @@ use super::accept::{derive_accept_key, encode_nonce, AcceptKey};
 use super::deflate::{is_deflate, DeflateElement};
 use super::error::{ClientHandshakeError, HandshakeWriteError};
 use super::extensions::{parse_extensions, validate_extensions, ExtensionError};
-use super::headers::{first_value, HeaderExtensions, HeaderSource, HeaderValues, HttpHeaderIter};
+use super::headers::{HeaderExtensions, HeaderSource, Headers, HttpHeaderIter};
 use super::http1::{self, HeadError};
 use super::response::{check_extension, check_headers, check_reserved};
 use super::tokens::{is_token, list_contains, trim_ows, ListElements};
 use super::write::{write_into, Emit, Sink};
-use super::{HandshakeLimits, HeadStatus};
+use super::{HandshakeLimits, Status};
 #[cfg(feature = "deflate")]
 use crate::DeflateConfig;
 
@@ -307,22 +307,22 @@ impl<'a> ClientHandshake<'a> {
     /// Parses the server's response head at the start of `buf` into the
     /// caller's header array, without copying.
     ///
-    /// [`HeadStatus::Partial`] until the head is complete. This only parses:
+    /// [`Status::Partial`] until the head is complete. This only parses:
     /// a 401 or a redirect is a complete response too, readable before
     /// [`validate`](Self::validate) rejects it.
     pub fn receive_response<'b, 'h>(
         &self,
         buf: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
-    ) -> Result<HeadStatus<HandshakeResponse<'h>>, ClientHandshakeError> {
+    ) -> Result<Status<HandshakeResponse<'h>>, ClientHandshakeError> {
         match http1::parse_response(buf, headers, &self.limits) {
-            Ok(Some(head)) => Ok(HeadStatus::Complete(HandshakeResponse {
+            Ok(Some(head)) => Ok(Status::Complete(HandshakeResponse {
                 status: head.status,
                 reason: head.reason,
                 headers: HttpHeaderIter::new(head.headers),
                 head_len: head.len,
             })),
-            Ok(None) => Ok(HeadStatus::Partial),
+            Ok(None) => Ok(Status::Partial),
             Err(HeadError::Malformed) => Err(ClientHandshakeError::MalformedHttp),
             Err(HeadError::TooLarge) => Err(ClientHandshakeError::HeadTooLarge),
             Err(HeadError::TooManyHeaders) => Err(ClientHandshakeError::TooManyHeaders),
@@ -476,20 +476,10 @@ impl<'a, H: HeaderSource<'a>> HandshakeResponse<'a, H> {
         self.reason
     }
 
-    /// The first value of the header `name` (ASCII case-insensitive), e.g.
-    /// `Location` after a redirect.
-    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        first_value(self.headers.clone(), name)
-    }
-
-    /// Every value of the header `name`, in order.
-    pub fn header_values<'n>(&self, name: &'n str) -> HeaderValues<'a, 'n, H> {
-        HeaderValues::new(self.headers.clone(), name)
-    }
-
-    /// All headers, in order, as `(name, value)` pairs.
-    pub fn headers(&self) -> H {
-        self.headers.clone()
+    /// The header fields, in order: look one up with
+    /// [`get`](Headers::get), or walk them all.
+    pub fn headers(&self) -> Headers<'a, H> {
+        Headers::new(self.headers.clone())
     }
 
     /// How many bytes of the input the response head used; the rest is

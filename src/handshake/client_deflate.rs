@@ -28,7 +28,7 @@ impl<'a, H: HeaderSource<'a>> NegotiatedHandshake<'a, H> {
     /// [`Connection::enable_deflate`](crate::Connection::enable_deflate).
     ///
     /// ```
-    /// use rfc6455::{ClientRequest, DeflateConfig, HeadStatus, EMPTY_HTTP_HEADER};
+    /// use rfc6455::{ClientRequest, DeflateConfig, Status, EMPTY_HTTP_HEADER};
     ///
     /// let config = DeflateConfig::default();
     /// let mut out = [0u8; 512];
@@ -48,7 +48,7 @@ impl<'a, H: HeaderSource<'a>> NegotiatedHandshake<'a, H> {
     ///     Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n\
     ///     \r\n";
     /// let mut headers = [EMPTY_HTTP_HEADER; 16];
-    /// let HeadStatus::Complete(response) = handshake.receive_response(input, &mut headers)? else {
+    /// let Status::Complete(response) = handshake.receive_response(input, &mut headers)? else {
     ///     unreachable!("the head is complete");
     /// };
     /// let agreement = handshake.validate(&response)?.deflate(&config)?.unwrap();

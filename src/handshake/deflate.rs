@@ -12,7 +12,7 @@ use super::deflate_params::{DeflateAgreement, DeflateConfig, ParamsText};
 /// Whether an extension token names permessage-deflate. Extension tokens
 /// are compared ASCII case-insensitively, as everywhere in the handshake.
 ///
-/// The same name as [`PERMESSAGE_DEFLATE`](crate::PERMESSAGE_DEFLATE),
+/// The same name as [`PERMESSAGE_DEFLATE`](crate::handshake::PERMESSAGE_DEFLATE),
 /// spelled out here because the handshake also builds without the
 /// `deflate` feature.
 pub(crate) fn is_deflate(name: &str) -> bool {

@@ -320,7 +320,8 @@ impl DeflateConfig {
     /// requires.
     ///
     /// ```
-    /// use rfc6455::{parse_extensions, DeflateConfig};
+    /// use rfc6455::handshake::parse_extensions;
+    /// use rfc6455::DeflateConfig;
     ///
     /// let header = b"permessage-deflate; server_max_window_bits=10; client_max_window_bits";
     /// let offers = parse_extensions(header).filter_map(Result::ok);

@@ -8,7 +8,7 @@ use crate::BufferTooSmall;
 
 use super::extensions::ExtensionError;
 #[cfg(feature = "deflate")]
-use crate::DeflateParamError;
+use crate::handshake::DeflateParamError;
 
 /// The client's opening handshake is not acceptable (RFC 6455 §4.2.1).
 ///
@@ -263,7 +263,7 @@ pub enum HandshakeWriteError {
     /// A rejection status is outside 200..=599.
     InvalidStatus,
     /// An HTTP/1.1 message was asked for an HTTP/2 handshake (RFC 8441):
-    /// send [`AcceptResponse::headers`](crate::AcceptResponse::headers)
+    /// send [`AcceptResponse::headers`](crate::handshake::AcceptResponse::headers)
     /// through the HTTP/2 stack instead.
     NotHttp1,
 }

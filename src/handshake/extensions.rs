@@ -64,7 +64,7 @@ impl core::error::Error for ExtensionError {}
 /// each line in turn (the request and response types do this for you).
 ///
 /// ```
-/// let mut offers = rfc6455::parse_extensions(
+/// let mut offers = rfc6455::handshake::parse_extensions(
 ///     b"permessage-deflate; client_max_window_bits, x-foo; a=\"1\"",
 /// );
 /// let deflate = offers.next().unwrap().unwrap();

@@ -4,12 +4,12 @@
 //! and path, and only the WebSocket route goes through the §4.2.1 checks.
 
 use super::error::HandshakeError;
-use super::headers::{first_value, HttpHeaderIter};
+use super::headers::{Headers, HttpHeaderIter};
 use super::http1::{self, HeadError};
 use super::request::{target_path, target_query, HandshakeRequest};
 use super::response::write_plain_response;
 use super::tokens::list_contains;
-use super::{HandshakeWriteError, HeadStatus, ServerHandshake};
+use super::{HandshakeWriteError, ServerHandshake, Status};
 
 /// An HTTP/1.x request head, borrowed from the input: method, target and
 /// headers, before any WebSocket rule is applied.
@@ -20,12 +20,12 @@ use super::{HandshakeWriteError, HeadStatus, ServerHandshake};
 /// [`ServerHandshake::receive_request`].
 ///
 /// ```
-/// use rfc6455::{HandshakeAccept, HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER};
+/// use rfc6455::{HandshakeAccept, Status, ServerHandshake, EMPTY_HTTP_HEADER};
 ///
 /// let input = b"GET /health HTTP/1.1\r\nHost: example.com\r\n\r\n";
 /// let mut headers = [EMPTY_HTTP_HEADER; 32];
 /// let mut out = [0u8; 512];
-/// let HeadStatus::Complete(head) = ServerHandshake::new().receive_head(input, &mut headers)? else {
+/// let Status::Complete(head) = ServerHandshake::new().receive_head(input, &mut headers)? else {
 ///     unreachable!("a complete head");
 /// };
 /// let len = match head.path() {
@@ -58,16 +58,16 @@ impl ServerHandshake {
         &self,
         buf: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
-    ) -> Result<HeadStatus<RequestHead<'h>>, HandshakeError> {
+    ) -> Result<Status<RequestHead<'h>>, HandshakeError> {
         match http1::parse_request(buf, headers, self.limits()) {
-            Ok(Some(head)) => Ok(HeadStatus::Complete(RequestHead {
+            Ok(Some(head)) => Ok(Status::Complete(RequestHead {
                 method: head.method,
                 target: head.target,
                 minor: head.minor,
                 headers: head.headers,
                 len: head.len,
             })),
-            Ok(None) => Ok(HeadStatus::Partial),
+            Ok(None) => Ok(Status::Partial),
             Err(HeadError::Malformed) => Err(HandshakeError::MalformedHttp),
             Err(HeadError::TooLarge) => Err(HandshakeError::HeadTooLarge),
             Err(HeadError::TooManyHeaders) => Err(HandshakeError::TooManyHeaders),
@@ -96,14 +96,10 @@ impl<'h> RequestHead<'h> {
         target_query(self.target)
     }
 
-    /// The first value of the header `name` (any letter case).
-    pub fn header(&self, name: &str) -> Option<&'h [u8]> {
-        first_value(HttpHeaderIter::new(self.headers), name)
-    }
-
-    /// Every header, in order.
-    pub fn headers(&self) -> HttpHeaderIter<'h> {
-        HttpHeaderIter::new(self.headers)
+    /// The header fields, in order: look one up with
+    /// [`get`](Headers::get), or walk them all.
+    pub fn headers(&self) -> Headers<'h> {
+        Headers::new(HttpHeaderIter::new(self.headers))
     }
 
     /// The length of the head in bytes; what follows belongs to the body or,
@@ -117,8 +113,8 @@ impl<'h> RequestHead<'h> {
     /// checks the rest.
     pub fn is_websocket_upgrade(&self) -> bool {
         self.headers()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("upgrade"))
-            .any(|(_, value)| list_contains(value, b"websocket"))
+            .values("upgrade")
+            .any(|value| list_contains(value, b"websocket"))
     }
 
     /// Applies the opening handshake's checks (RFC 6455 §4.2.1), as
@@ -160,7 +156,7 @@ mod tests {
     fn an_upgrade_routes_and_validates_like_receive_request() {
         let mut headers = [EMPTY_HTTP_HEADER; 16];
         let server = ServerHandshake::new();
-        let Ok(HeadStatus::Complete(head)) = server.receive_head(UPGRADE, &mut headers) else {
+        let Ok(Status::Complete(head)) = server.receive_head(UPGRADE, &mut headers) else {
             panic!("a complete head");
         };
         assert_eq!(
@@ -168,11 +164,11 @@ mod tests {
             ("GET", "/ws", Some("room=1"))
         );
         assert!(head.is_websocket_upgrade());
-        assert_eq!(head.header("HOST"), Some(&b"h"[..]));
+        assert_eq!(head.headers().get("HOST"), Some(&b"h"[..]));
         assert_eq!(head.head_len(), UPGRADE.len() - 4);
         let request = head.into_websocket().expect("valid");
         let mut other = [EMPTY_HTTP_HEADER; 16];
-        let Ok(HeadStatus::Complete(direct)) = server.receive_request(UPGRADE, &mut other) else {
+        let Ok(Status::Complete(direct)) = server.receive_request(UPGRADE, &mut other) else {
             panic!("a complete request");
         };
         assert_eq!(request.key(), direct.key());
@@ -183,8 +179,7 @@ mod tests {
     fn a_plain_get_is_answered_and_refused_as_a_websocket() {
         let input = b"GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n";
         let mut headers = [EMPTY_HTTP_HEADER; 16];
-        let Ok(HeadStatus::Complete(head)) =
-            ServerHandshake::new().receive_head(input, &mut headers)
+        let Ok(Status::Complete(head)) = ServerHandshake::new().receive_head(input, &mut headers)
         else {
             panic!("a complete head");
         };
@@ -211,7 +206,7 @@ mod tests {
         let mut headers = [EMPTY_HTTP_HEADER; 16];
         assert!(matches!(
             server.receive_head(b"GET / HT", &mut headers),
-            Ok(HeadStatus::Partial)
+            Ok(Status::Partial)
         ));
         assert_eq!(
             server

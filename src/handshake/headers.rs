@@ -13,7 +13,7 @@ use super::tokens::ListElements;
 /// passes its headers straight in:
 ///
 /// ```
-/// # fn takes<'a, H: rfc6455::HeaderSource<'a>>(_: H) {}
+/// # fn takes<'a, H: rfc6455::handshake::HeaderSource<'a>>(_: H) {}
 /// let fields: &[(&str, &[u8])] = &[("host", b"example.com")];
 /// takes(fields.iter().copied());
 ///
@@ -69,8 +69,52 @@ pub(crate) fn first_value<'a, H: HeaderSource<'a>>(headers: H, name: &str) -> Op
         .map(|(_, value)| value)
 }
 
-/// Every value of one header field, in order; see
-/// [`HandshakeRequest::header_values`](crate::HandshakeRequest::header_values).
+/// A head's header fields, in order, borrowed from the input: one field by
+/// name, all its values, or every field. The same type for a request
+/// ([`HandshakeRequest::headers`](crate::HandshakeRequest::headers)), a
+/// response ([`HandshakeResponse::headers`](crate::HandshakeResponse::headers))
+/// and a plain HTTP head ([`RequestHead::headers`](crate::RequestHead::headers)).
+#[derive(Debug, Clone)]
+pub struct Headers<'a, H = HttpHeaderIter<'a>> {
+    source: H,
+    _fields: core::marker::PhantomData<&'a [u8]>,
+}
+
+impl<'a, H: HeaderSource<'a>> Headers<'a, H> {
+    pub(crate) fn new(source: H) -> Self {
+        Self {
+            source,
+            _fields: core::marker::PhantomData,
+        }
+    }
+
+    /// The first value of the field `name` (ASCII case-insensitive), e.g.
+    /// `Authorization`, `Cookie` or, after a redirect, `Location`.
+    pub fn get(&self, name: &str) -> Option<&'a [u8]> {
+        first_value(self.source.clone(), name)
+    }
+
+    /// Every value of the field `name`, in order.
+    pub fn values<'n>(&self, name: &'n str) -> HeaderValues<'a, 'n, H> {
+        HeaderValues::new(self.source.clone(), name)
+    }
+
+    /// Every field, in order, as `(name, value)` pairs.
+    pub fn iter(&self) -> H {
+        self.source.clone()
+    }
+}
+
+impl<'a, H: HeaderSource<'a>> IntoIterator for Headers<'a, H> {
+    type Item = (&'a str, &'a [u8]);
+    type IntoIter = H;
+
+    fn into_iter(self) -> H {
+        self.source
+    }
+}
+
+/// Every value of one header field, in order; see [`Headers::values`].
 #[derive(Debug, Clone)]
 pub struct HeaderValues<'a, 'n, H> {
     headers: H,

@@ -13,7 +13,7 @@ pub(crate) enum HeadError {
 }
 
 /// A parsed request head.
-pub(crate) struct RequestHead<'h> {
+pub(crate) struct ParsedRequest<'h> {
     pub(crate) method: &'h str,
     pub(crate) target: &'h str,
     pub(crate) minor: u8,
@@ -22,7 +22,7 @@ pub(crate) struct RequestHead<'h> {
 }
 
 /// A parsed response head.
-pub(crate) struct ResponseHead<'h> {
+pub(crate) struct ParsedResponse<'h> {
     pub(crate) status: u16,
     pub(crate) reason: &'h str,
     pub(crate) headers: &'h [httparse::Header<'h>],
@@ -62,7 +62,7 @@ pub(crate) fn parse_request<'b, 'h>(
     buf: &'b [u8],
     headers: &'h mut [httparse::Header<'b>],
     limits: &HandshakeLimits,
-) -> Result<Option<RequestHead<'h>>, HeadError> {
+) -> Result<Option<ParsedRequest<'h>>, HeadError> {
     let (bytes, slots) = window(buf, headers, limits);
     let mut request = httparse::Request::new(slots);
     let len = match request.parse(bytes).map_err(head_error)? {
@@ -75,7 +75,7 @@ pub(crate) fn parse_request<'b, 'h>(
         version,
         headers,
     } = request;
-    Ok(Some(RequestHead {
+    Ok(Some(ParsedRequest {
         method: method.unwrap_or_default(),
         target: path.unwrap_or_default(),
         minor: version.unwrap_or_default(),
@@ -89,7 +89,7 @@ pub(crate) fn parse_response<'b, 'h>(
     buf: &'b [u8],
     headers: &'h mut [httparse::Header<'b>],
     limits: &HandshakeLimits,
-) -> Result<Option<ResponseHead<'h>>, HeadError> {
+) -> Result<Option<ParsedResponse<'h>>, HeadError> {
     let (bytes, slots) = window(buf, headers, limits);
     let mut response = httparse::Response::new(slots);
     let len = match response.parse(bytes).map_err(head_error)? {
@@ -102,7 +102,7 @@ pub(crate) fn parse_response<'b, 'h>(
         headers,
         ..
     } = response;
-    Ok(Some(ResponseHead {
+    Ok(Some(ParsedResponse {
         status: code.unwrap_or_default(),
         reason: reason.unwrap_or_default(),
         headers,

@@ -10,7 +10,7 @@
 //! # Server
 //!
 //! 1. Read bytes and call [`ServerHandshake::receive_request`] with the whole
-//!    buffer and a header array, until it is not [`HeadStatus::Partial`].
+//!    buffer and a header array, until it is not [`Status::Partial`].
 //! 2. On [`HandshakeError`], send its [`response`](HandshakeError::response)
 //!    (400, 405, 426 or 431) and close.
 //! 3. Inspect the [`HandshakeRequest`]: path, `Host`, `Origin`, offered
@@ -21,7 +21,7 @@
 //!    WebSocket frames**: give them to the connection.
 //!
 //! ```
-//! use rfc6455::{HandshakeAccept, HeadStatus, ServerHandshake, EMPTY_HTTP_HEADER};
+//! use rfc6455::{HandshakeAccept, Status, ServerHandshake, EMPTY_HTTP_HEADER};
 //!
 //! let input: &[u8] = b"GET /chat HTTP/1.1\r\n\
 //!     Host: server.example.com\r\n\
@@ -38,8 +38,8 @@
 //! let mut headers = [EMPTY_HTTP_HEADER; 32];
 //! let mut out = [0u8; 512];
 //! let request = match server.receive_request(input, &mut headers) {
-//!     Ok(HeadStatus::Complete(request)) => request,
-//!     Ok(HeadStatus::Partial) => return, // read more, then call again
+//!     Ok(Status::Complete(request)) => request,
+//!     Ok(Status::Partial) => return, // read more, then call again
 //!     Err(error) => {
 //!         let n = error.write_response(&mut out).unwrap();
 //!         // send &out[..n], then close
@@ -75,7 +75,7 @@
 //! `DeflateConfig::accept_offer`.
 //!
 //! ```
-//! use rfc6455::{ClientHandshakeError, ClientRequest, HeadStatus, EMPTY_HTTP_HEADER};
+//! use rfc6455::{ClientHandshakeError, ClientRequest, Status, EMPTY_HTTP_HEADER};
 //!
 //! let nonce = *b"the sample nonce"; // use a CSPRNG
 //! let mut out = [0u8; 512];
@@ -93,8 +93,8 @@
 //!
 //! let mut headers = [EMPTY_HTTP_HEADER; 32];
 //! let response = match handshake.receive_response(input, &mut headers) {
-//!     Ok(HeadStatus::Complete(response)) => response,
-//!     Ok(HeadStatus::Partial) => return, // read more, then call again
+//!     Ok(Status::Complete(response)) => response,
+//!     Ok(Status::Partial) => return, // read more, then call again
 //!     Err(_) => return,                  // not HTTP: close
 //! };
 //! match handshake.validate(&response) {
@@ -104,7 +104,7 @@
 //!         assert!(leftover.is_empty());
 //!     }
 //!     Err(ClientHandshakeError::UnexpectedStatus(302)) => {
-//!         let _location = response.header("Location");
+//!         let _location = response.headers().get("Location");
 //!     }
 //!     Err(_) => {} // close the connection
 //! }
@@ -149,10 +149,13 @@ pub use self::extensions::{
     ParamValue,
 };
 pub use self::head::RequestHead;
-pub use self::headers::{HeaderExtensions, HeaderSource, HeaderValues, HttpHeaderIter, Protocols};
+pub use self::headers::{
+    HeaderExtensions, HeaderSource, HeaderValues, Headers, HttpHeaderIter, Protocols,
+};
 pub use self::request::HandshakeRequest;
 pub use self::response::{AcceptHeaders, AcceptResponse, HandshakeAccept};
 pub use self::server::{HandshakeLimits, ServerHandshake};
+pub use crate::status::Status;
 
 /// One parsed header line, borrowed from the input (`httparse`'s type).
 ///
@@ -162,31 +165,3 @@ pub use httparse::Header as HttpHeader;
 
 /// An empty [`HttpHeader`], to fill a header array with.
 pub use httparse::EMPTY_HEADER as EMPTY_HTTP_HEADER;
-
-/// Whether a head has been parsed completely.
-///
-/// Incomplete input is a status, not an error: read more bytes and call
-/// again with the whole buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[must_use = "a complete head reports how many bytes it used; the rest are WebSocket data"]
-pub enum HeadStatus<T> {
-    /// The head is complete.
-    Complete(T),
-    /// More bytes are needed.
-    Partial,
-}
-
-impl<T> HeadStatus<T> {
-    /// The value, if complete.
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Self::Complete(value) => Some(value),
-            Self::Partial => None,
-        }
-    }
-
-    /// Whether more bytes are needed.
-    pub fn is_partial(&self) -> bool {
-        matches!(self, Self::Partial)
-    }
-}

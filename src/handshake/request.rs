@@ -6,9 +6,7 @@
 use super::accept::is_valid_key;
 use super::error::HandshakeError;
 use super::extensions::{validate_extensions, ExtensionError};
-use super::headers::{
-    first_value, HeaderExtensions, HeaderSource, HeaderValues, HttpHeaderIter, Protocols,
-};
+use super::headers::{HeaderExtensions, HeaderSource, Headers, HttpHeaderIter, Protocols};
 use super::tokens::{is_token_list, list_contains, trim_ows};
 
 /// A validated WebSocket opening handshake request, borrowed from the
@@ -315,20 +313,10 @@ impl<'a, H: HeaderSource<'a>> HandshakeRequest<'a, H> {
             .any(|offer| offer.name().eq_ignore_ascii_case(name))
     }
 
-    /// The first value of the header `name` (ASCII case-insensitive), e.g.
-    /// `Authorization` or `Cookie`.
-    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        first_value(self.headers.clone(), name)
-    }
-
-    /// Every value of the header `name`, in order.
-    pub fn header_values<'n>(&self, name: &'n str) -> HeaderValues<'a, 'n, H> {
-        HeaderValues::new(self.headers.clone(), name)
-    }
-
-    /// All headers, in order, as `(name, value)` pairs.
-    pub fn headers(&self) -> H {
-        self.headers.clone()
+    /// The header fields, in order: look one up with
+    /// [`get`](Headers::get), or walk them all.
+    pub fn headers(&self) -> Headers<'a, H> {
+        Headers::new(self.headers.clone())
     }
 
     /// How many bytes of the input the request head used.

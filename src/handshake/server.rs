@@ -3,7 +3,7 @@
 
 use super::error::HandshakeError;
 use super::request::HandshakeRequest;
-use super::HeadStatus;
+use super::Status;
 
 /// Size limits on a handshake head, against memory and CPU abuse.
 ///
@@ -92,17 +92,17 @@ impl ServerHandshake {
     /// `buf`, without copying: the request borrows `buf` through `headers`,
     /// the caller's header array (e.g. `[EMPTY_HTTP_HEADER; 32]`).
     ///
-    /// Returns [`HeadStatus::Partial`] until the head is complete: read more
+    /// Returns [`Status::Partial`] until the head is complete: read more
     /// bytes and call again with the whole buffer. On error, send
     /// [`HandshakeError::response`] and close the connection.
     pub fn receive_request<'b, 'h>(
         &self,
         buf: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
-    ) -> Result<HeadStatus<HandshakeRequest<'h>>, HandshakeError> {
+    ) -> Result<Status<HandshakeRequest<'h>>, HandshakeError> {
         match self.receive_head(buf, headers)? {
-            HeadStatus::Complete(head) => head.into_websocket().map(HeadStatus::Complete),
-            HeadStatus::Partial => Ok(HeadStatus::Partial),
+            Status::Complete(head) => head.into_websocket().map(Status::Complete),
+            Status::Partial => Ok(Status::Partial),
         }
     }
 }

@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    ClientHandshakeError, ClientRequest, CloseCode, Config, Connection, Event, HeadStatus, Message,
-    MessageAssembler, EMPTY_HTTP_HEADER,
+    ClientHandshakeError, ClientRequest, CloseCode, Config, Connection, Event, Message,
+    MessageAssembler, Status, EMPTY_HTTP_HEADER,
 };
 use serde_json::Value;
 
@@ -222,8 +222,8 @@ impl ChatClient {
             filled += n;
             let mut headers = [EMPTY_HTTP_HEADER; 32];
             let response = match handshake.receive_response(&input[..filled], &mut headers) {
-                Ok(HeadStatus::Complete(response)) => response,
-                Ok(HeadStatus::Partial) => continue,
+                Ok(Status::Complete(response)) => response,
+                Ok(Status::Partial) => continue,
                 Err(error) => panic!("not an HTTP response: {error:?}"),
             };
             match handshake.validate(&response) {
@@ -407,7 +407,7 @@ impl ChatClient {
                 .expect("the server keeps the protocol");
             pos += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => match self.assembler.push(chunk) {
+                Some(Event::Chunk(chunk)) => match self.assembler.push(chunk) {
                     Some(Message::Text(text)) => {
                         self.events.push_back(Incoming::Text(text.to_string()));
                     }

@@ -1,7 +1,8 @@
 //! permessage-deflate material shared by the tests: a decompression bomb's
 //! building block.
 
-use rfc6455::{parse_extensions, Config, Connection, DeflateConfig};
+use rfc6455::handshake::parse_extensions;
+use rfc6455::{Config, Connection, DeflateConfig};
 
 /// 1 MiB of zeros, raw-deflated and sync-flushed, tail included: a literal
 /// zero then long matches one byte back, so any number of copies in a row

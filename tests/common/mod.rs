@@ -74,7 +74,7 @@ pub fn feed<K: MaskKeySource>(conn: &mut Connection<K>, bytes: &[u8], cuts: &[us
             };
             pos += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => {
+                Some(Event::Chunk(chunk)) => {
                     let entry = partial.get_or_insert_with(|| (chunk.kind, Vec::new(), 0));
                     assert_eq!(entry.0, chunk.kind);
                     entry.1.extend_from_slice(chunk.payload);

@@ -8,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use rfc6455::{
-    ClientRequest, CloseCode, Config, Connection, HeadStatus, Incoming, Message, MessageReader,
-    Opcode, EMPTY_HTTP_HEADER,
+    ClientRequest, CloseCode, Config, Connection, Incoming, Message, MessageReader, Opcode, Status,
+    EMPTY_HTTP_HEADER,
 };
 
 use super::counter_keys;
@@ -65,8 +65,8 @@ impl WsClient {
             filled += n;
             let mut fields = [EMPTY_HTTP_HEADER; 32];
             match handshake.receive_response(&head[..filled], &mut fields) {
-                Ok(HeadStatus::Partial) => continue,
-                Ok(HeadStatus::Complete(response)) => {
+                Ok(Status::Partial) => continue,
+                Ok(Status::Complete(response)) => {
                     handshake.validate(&response).expect("a valid 101");
                     reader.push(&head[response.head_len()..filled]);
                     break;

@@ -51,7 +51,7 @@ pub unsafe extern "C" fn ws_echo_once(
     let mut conn = Connection::server(Config::default());
     match conn.receive(input) {
         Ok(received) => match received.event {
-            Some(Event::Message(chunk)) => conn.send_binary(chunk.payload, output).unwrap_or(0),
+            Some(Event::Chunk(chunk)) => conn.send_binary(chunk.payload, output).unwrap_or(0),
             _ => 0,
         },
         Err(_) => conn.poll_transmit(output).unwrap_or(0),
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn ws_accept_upgrade(
     };
     let mut headers = [rfc6455::EMPTY_HTTP_HEADER; 16];
     match rfc6455::ServerHandshake::new().receive_request(input, &mut headers) {
-        Ok(rfc6455::HeadStatus::Complete(request)) => request
+        Ok(rfc6455::Status::Complete(request)) => request
             .accept(&rfc6455::HandshakeAccept::new(), output)
             .unwrap_or(0),
         _ => 0,

@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    Config, Connection, Event, HandshakeAccept, HeadStatus, Incoming, Message, MessageChunk,
-    MessageReader, Opcode, ServerHandshake, EMPTY_HTTP_HEADER,
+    Config, Connection, Event, HandshakeAccept, Incoming, Message, MessageChunk, MessageReader,
+    Opcode, ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 use crate::record::{ChunkTally, Delivery, Responses};
@@ -87,7 +87,7 @@ fn drive(
             let received = conn.receive(&mut buf[at..n]).expect("protocol error");
             at += received.consumed;
             match received.event {
-                Some(Event::Message(chunk)) => on_chunk(d, chunk),
+                Some(Event::Chunk(chunk)) => on_chunk(d, chunk),
                 Some(Event::Ping(_)) => d.pings += 1,
                 Some(other) => panic!("unexpected event {other:?}"),
                 None => {}
@@ -156,7 +156,7 @@ pub fn encode_binary_in_place(fresh: &mut [Vec<u8>], sink: &mut Vec<u8>) -> Dura
         let len = conn
             .start_frame(Opcode::Binary, true, payload.len() as u64, &mut header)
             .expect("start_frame");
-        conn.frame_payload(payload).expect("frame_payload");
+        conn.frame_payload(&mut payload[..]).expect("frame_payload");
         sink.extend_from_slice(&header[..len]);
         sink.extend_from_slice(payload);
     }
@@ -174,7 +174,7 @@ pub fn handshake(request: &[u8], count: usize, r: &mut Responses) -> Duration {
         let server = ServerHandshake::new();
         let mut headers = [EMPTY_HTTP_HEADER; 32];
         let request = match server.receive_request(&buf[..n], &mut headers) {
-            Ok(HeadStatus::Complete(request)) => request,
+            Ok(Status::Complete(request)) => request,
             other => panic!("handshake: {other:?}"),
         };
         let mut out = [0u8; 512];
