@@ -291,3 +291,35 @@ impl<K: MaskKeySource> Connection<K> {
         Ok(end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Deflate;
+    use crate::deflate::Compressor;
+    use crate::Connection;
+    use miniz_oxide::inflate::stream::InflateState;
+
+    /// The "whole connection" rows of `DeflateConfig`'s memory table, in
+    /// bytes, for windows 15, 12, 10, 9, 8 and level 0: without the
+    /// inflater (the peer resets its context), and with it.
+    #[test]
+    fn the_documented_connection_memory_holds() {
+        let base = core::mem::size_of::<Connection>() + core::mem::size_of::<Deflate>();
+        assert!(base <= 2200, "{base}");
+        let inflater = core::mem::size_of::<InflateState>();
+        let documented_kib = [
+            (15, 6, 226, 268),
+            (12, 6, 31, 73),
+            (10, 6, 13, 55),
+            (9, 6, 12, 54),
+            (8, 6, 11, 53),
+            (15, 0, 2, 44),
+        ];
+        for (bits, level, without, with) in documented_kib {
+            let total = base + Compressor::with(bits, level, false).memory();
+            let kib = |bytes: usize| (bytes + 512) / 1024;
+            assert_eq!(kib(total), without, "window {bits}, level {level}");
+            assert_eq!(kib(total + inflater), with, "window {bits}, level {level}");
+        }
+    }
+}

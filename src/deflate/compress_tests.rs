@@ -137,6 +137,7 @@ fn the_documented_memory_figures_hold() {
     assert_eq!(memory(15, 1), 224 << 10);
     assert_eq!(memory(12, 6), 29_188);
     assert_eq!(memory(10, 6), 11 << 10);
+    assert_eq!(memory(9, 6), 9728);
     assert_eq!(memory(8, 9), 9 << 10);
     assert_eq!(memory(15, 0), 0);
     // The decompressor (miniz_oxide's) does not depend on the window.
