@@ -9,11 +9,11 @@
 mod common;
 
 use common::counter_keys;
+use common::deflate::negotiate;
 use proptest::prelude::*;
 use rfc6455::{
-    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, Event, HandshakeAccept,
-    Incoming, MaskKeySource, MessageKind, MessageReader, Opcode, ReceiveError, ServerHandshake,
-    Status, EMPTY_HTTP_HEADER,
+    Config, Connection, DeflateConfig, Event, Incoming, MaskKeySource, MessageKind, MessageReader,
+    Opcode, ReceiveError,
 };
 
 /// One message as the application sends it.
@@ -208,45 +208,6 @@ fn receive_all<K: MaskKeySource>(
         assert_eq!(start, end, "all input used");
     }
     Ok((messages, pings))
-}
-
-/// The handshake's extension exchange, through the bytes of both heads:
-/// the client's offer, the server's choice and answer, the client's check
-/// of it.
-fn negotiate(
-    client: &DeflateConfig,
-    server: &DeflateConfig,
-) -> (DeflateAgreement, DeflateAgreement) {
-    let mut request = [0u8; 512];
-    let handshake = ClientRequest::new("example.com", "/")
-        .deflate(client)
-        .write(&[0; 16], &mut request)
-        .expect("a valid request");
-    let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let offer = ServerHandshake::new()
-        .receive_request(&request[..handshake.request_len()], &mut headers)
-        .ok()
-        .and_then(Status::complete)
-        .expect("a complete, valid request");
-    let server_side = server
-        .accept_offer(offer.extensions())
-        .expect("every valid offer is accepted");
-    let mut response = [0u8; 512];
-    let n = offer
-        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
-        .expect("a valid answer");
-    let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let answer = handshake
-        .receive_response(&response[..n], &mut headers)
-        .ok()
-        .and_then(Status::complete)
-        .expect("a complete response");
-    let client_side = handshake
-        .validate(&answer)
-        .and_then(|negotiated| negotiated.deflate(client))
-        .expect("a valid answer")
-        .expect("the offer was accepted");
-    (client_side, server_side)
 }
 
 /// Reads `wire` through a `MessageReader`, `read` bytes per read.

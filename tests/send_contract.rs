@@ -16,8 +16,8 @@
 mod common;
 
 use common::counter_keys;
+use common::deflate::negotiate;
 use proptest::prelude::*;
-use rfc6455::handshake::parse_extensions;
 use rfc6455::{Config, Connection, DeflateConfig, MaskKeySource, Opcode, Role, SendError};
 
 /// One send.
@@ -101,19 +101,10 @@ fn enable<K: MaskKeySource>(conn: &mut Connection<K>, setup: &Setup) {
     let Some(config) = &setup.deflate else {
         return;
     };
-    let offer = config.offer();
-    let offers = parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok);
-    let server_side = config.accept_offer(offers).expect("accepted");
+    let (client_side, server_side) = negotiate(config, config);
     let agreement = match setup.role {
         Role::Server => server_side,
-        Role::Client => {
-            let response = server_side.response();
-            let answer = parse_extensions(response.as_str().as_bytes())
-                .next()
-                .unwrap()
-                .unwrap();
-            config.accept_response(&answer).expect("valid answer")
-        }
+        Role::Client => client_side,
     };
     conn.enable_deflate(&agreement).unwrap();
 }

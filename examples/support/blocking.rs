@@ -148,12 +148,14 @@ pub fn echo<K: MaskKeySource>(
     // Compressed messages (permessage-deflate) are inflated here.
     let mut inflated = vec![0u8; fragment_limit];
     loop {
-        // An error leaves the loop: the failing Close is queued, drained below.
-        while let Ok(received) = conn.receive_into(&mut input[start..end], &mut inflated) {
+        // The documented loop: while input is left or inflated bytes wait
+        // inside (permessage-deflate). An error leaves it: the failing
+        // Close is queued, drained below.
+        while start < end || conn.has_pending_events() {
+            let Ok(received) = conn.receive_into(&mut input[start..end], &mut inflated) else {
+                break;
+            };
             start += received.consumed;
-            // Done when a call uses nothing and gives nothing: inflated
-            // bytes may wait for room after the input is used up.
-            let idle = received.consumed == 0 && received.event.is_none();
             if let Some(Event::Chunk(chunk)) = received.event {
                 fragment.payload.extend_from_slice(chunk.payload);
                 if chunk.message_end || fragment.payload.len() >= fragment_limit {
@@ -162,9 +164,6 @@ pub fn echo<K: MaskKeySource>(
             }
             // Drain after every receive: Pongs and Close replies.
             emit(&mut out, 512, |buf| conn.poll_transmit(buf));
-            if idle {
-                break;
-            }
         }
         emit(&mut out, 512, |buf| conn.poll_transmit(buf));
         stream.write_all(&out)?;

@@ -1,8 +1,11 @@
-//! permessage-deflate material shared by the tests: a decompression bomb's
+//! permessage-deflate material shared by the tests: the handshake's
+//! negotiation between two configurations, and a decompression bomb's
 //! building block.
 
-use rfc6455::handshake::parse_extensions;
-use rfc6455::{Config, Connection, DeflateConfig};
+use rfc6455::{
+    ClientRequest, Config, Connection, DeflateAgreement, DeflateConfig, HandshakeAccept,
+    ServerHandshake, Status, EMPTY_HTTP_HEADER,
+};
 
 /// 1 MiB of zeros, raw-deflated and sync-flushed, tail included: a literal
 /// zero then long matches one byte back, so any number of copies in a row
@@ -10,10 +13,7 @@ use rfc6455::{Config, Connection, DeflateConfig};
 pub fn one_mib_of_zeros() -> Vec<u8> {
     // Built with our own compressor through a throwaway server connection:
     // the frame's payload is the compressed message.
-    let offer = DeflateConfig::default().offer();
-    let server_side = DeflateConfig::default()
-        .accept_offer(parse_extensions(offer.as_str().as_bytes()).filter_map(Result::ok))
-        .unwrap();
+    let (_, server_side) = negotiate(&DeflateConfig::default(), &DeflateConfig::default());
     let mut server = Connection::server(Config::default());
     server.enable_deflate(&server_side).unwrap();
     let zeros = vec![0u8; 1 << 20];
@@ -25,4 +25,43 @@ pub fn one_mib_of_zeros() -> Vec<u8> {
     // Put the sync flush's tail back so that copies can follow each other.
     block.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
     block
+}
+
+/// The handshake's extension exchange, through the bytes of both heads:
+/// the client's offer, the server's choice and answer, the client's check
+/// of it.
+pub fn negotiate(
+    client: &DeflateConfig,
+    server: &DeflateConfig,
+) -> (DeflateAgreement, DeflateAgreement) {
+    let mut request = [0u8; 512];
+    let handshake = ClientRequest::new("example.com", "/")
+        .deflate(client)
+        .write(&[0; 16], &mut request)
+        .expect("a valid request");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let offer = ServerHandshake::new()
+        .receive_request(&request[..handshake.request_len()], &mut headers)
+        .ok()
+        .and_then(Status::complete)
+        .expect("a complete, valid request");
+    let server_side = server
+        .accept_offer(offer.extensions())
+        .expect("every valid offer is accepted");
+    let mut response = [0u8; 512];
+    let n = offer
+        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
+        .expect("a valid answer");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let answer = handshake
+        .receive_response(&response[..n], &mut headers)
+        .ok()
+        .and_then(Status::complete)
+        .expect("a complete response");
+    let client_side = handshake
+        .validate(&answer)
+        .and_then(|negotiated| negotiated.deflate(client))
+        .expect("a valid answer")
+        .expect("the offer was accepted");
+    (client_side, server_side)
 }
