@@ -11,6 +11,7 @@
 
 mod common;
 
+use common::deflate::compressible;
 use common::{counter_keys, frame};
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use proptest::prelude::*;
@@ -32,31 +33,6 @@ struct Message {
     final_block: bool,
 }
 
-fn payload(text: bool, len: usize, seed: u64) -> Vec<u8> {
-    let words = [
-        "room ",
-        "lobby ",
-        "{\"type\":\"chat\"} ",
-        "42 ",
-        "zzzzzz",
-        "ok ",
-    ];
-    let mut out = Vec::with_capacity(len + 16);
-    let mut x = seed | 1;
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        if text || x % 4 == 0 {
-            out.extend_from_slice(words[(x % 6) as usize].as_bytes());
-        } else {
-            out.extend_from_slice(&x.to_le_bytes());
-        }
-    }
-    out.truncate(len);
-    out
-}
-
 fn message() -> impl Strategy<Value = Message> {
     (
         any::<bool>(),
@@ -66,7 +42,7 @@ fn message() -> impl Strategy<Value = Message> {
         prop_oneof![4 => Just(false), 1 => Just(true)],
     )
         .prop_map(|(text, len, seed, cuts, final_block)| {
-            let payload = payload(text, len, seed);
+            let payload = compressible(text, len, seed);
             let mut cuts: Vec<usize> = cuts
                 .into_iter()
                 .filter(|_| !payload.is_empty())

@@ -9,7 +9,7 @@
 mod common;
 
 use common::counter_keys;
-use common::deflate::negotiate;
+use common::deflate::{compressible, negotiate};
 use proptest::prelude::*;
 use rfc6455::{
     Config, Connection, DeflateConfig, Event, Incoming, MaskKeySource, MessageKind, MessageReader,
@@ -27,44 +27,6 @@ struct Outgoing {
     ping_between: bool,
 }
 
-fn payload(text: bool, len: usize, seed: u64) -> Vec<u8> {
-    let words: [&str; 8] = [
-        "room ",
-        "élan ",
-        "{\"type\":\"message\"} ",
-        "𝄞 ",
-        "42 ",
-        "lobby ",
-        "zzzz",
-        "ж ",
-    ];
-    let mut out = Vec::with_capacity(len + 8);
-    let mut x = seed | 1;
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        if text {
-            out.extend_from_slice(words[(x % 8) as usize].as_bytes());
-        } else if x % 3 == 0 {
-            out.extend_from_slice(&x.to_le_bytes());
-        } else {
-            out.extend_from_slice(b"repeat!!");
-        }
-    }
-    if text {
-        // Cut back to a character boundary.
-        let mut end = len.min(out.len());
-        while std::str::from_utf8(&out[..end]).is_err() {
-            end -= 1;
-        }
-        out.truncate(end);
-    } else {
-        out.truncate(len);
-    }
-    out
-}
-
 fn outgoing() -> impl Strategy<Value = Outgoing> {
     (
         any::<bool>(),
@@ -75,7 +37,7 @@ fn outgoing() -> impl Strategy<Value = Outgoing> {
         any::<bool>(),
     )
         .prop_map(|(text, len, seed, cuts, compressed, ping_between)| {
-            let payload = payload(text, len, seed);
+            let payload = compressible(text, len, seed);
             let mut cuts: Vec<usize> = cuts
                 .into_iter()
                 .filter(|_| !payload.is_empty())

@@ -11,7 +11,7 @@
 mod common;
 
 use common::counter_keys;
-use common::deflate::negotiate;
+use common::deflate::{compressible, negotiate};
 use proptest::prelude::*;
 use rfc6455::{
     Config, Connection, ConnectionState, DeflateConfig, Event, MaskKeySource, MessageKind,
@@ -29,18 +29,9 @@ fn pair() -> (Connection<impl MaskKeySource>, Connection) {
     (client, server)
 }
 
-/// Text that compresses well: `len` bytes of words.
+/// Text that compresses well: about `len` bytes of words.
 fn words(len: usize, seed: u64) -> String {
-    let words = ["alpha ", "beta ", "{\"room\":42} ", "gamma ", "δέλτα "];
-    let mut out = String::with_capacity(len + 16);
-    let mut x = seed | 1;
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.push_str(words[(x % words.len() as u64) as usize]);
-    }
-    out
+    String::from_utf8(compressible(true, len, seed)).unwrap()
 }
 
 /// What the client's sends put on the wire, as one message each.

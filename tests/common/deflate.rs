@@ -65,3 +65,44 @@ pub fn negotiate(
         .expect("the offer was accepted");
     (client_side, server_side)
 }
+
+/// `len` bytes that compress about as chat traffic does, from `seed`:
+/// words (some of them multi-byte UTF-8) for text, words and noise for
+/// binary. Text is cut back to a character boundary, so it may be shorter.
+pub fn compressible(text: bool, len: usize, seed: u64) -> Vec<u8> {
+    let words: [&str; 8] = [
+        "room ",
+        "élan ",
+        "{\"type\":\"message\"} ",
+        "𝄞 ",
+        "42 ",
+        "lobby ",
+        "zzzz",
+        "ж ",
+    ];
+    let mut out = Vec::with_capacity(len + 8);
+    let mut x = seed | 1;
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if text {
+            out.extend_from_slice(words[(x % 8) as usize].as_bytes());
+        } else if x % 3 == 0 {
+            out.extend_from_slice(&x.to_le_bytes());
+        } else {
+            out.extend_from_slice(b"repeat!!");
+        }
+    }
+    if text {
+        // Cut back to a character boundary.
+        let mut end = len.min(out.len());
+        while std::str::from_utf8(&out[..end]).is_err() {
+            end -= 1;
+        }
+        out.truncate(end);
+    } else {
+        out.truncate(len);
+    }
+    out
+}
