@@ -5,20 +5,9 @@
 
 use alloc::vec::Vec;
 
+use super::tests::xorshift;
 use super::tests::{inflate_all, text, RingInflater};
 use super::{max_compressed_len, Compressor, Decompressor, TAIL};
-
-fn xorshift(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
 
 /// Inputs that exercise each path: empty and tiny, incompressible (stored
 /// blocks), long runs (the longest matches, many window slides), text with

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use miniz_oxide::inflate::stream::InflateState;
 
 use super::session::{DeflateSession, STAGED_KEPT};
-use super::tests::{compressor, text};
+use super::tests::{compressor, text, xorshift};
 use super::*;
 use crate::MessageKind;
 
@@ -197,15 +197,7 @@ fn staged_input_is_not_kept_large_between_messages() {
     let mut s = session(false);
     let mut c = compressor(15, false);
     // Random bytes: they do not compress.
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let message: Vec<u8> = (0..100_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let message = xorshift(0x2545_f491_4f6c_dd1d, 100_000);
     let compressed = c.compress(&message, true).to_vec();
     assert!(compressed.len() > 4 * STAGED_KEPT, "{}", compressed.len());
     // Output room far smaller than the message: past the 32 KiB the

@@ -35,6 +35,19 @@ pub(super) fn inflate_all(
     }
 }
 
+/// `len` bytes of xorshift noise from `seed`: they do not compress.
+pub(super) fn xorshift(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 /// A compressor at the default level (6) with a window of 2^`window` bytes.
 pub(super) fn compressor(window: u8, no_context_takeover: bool) -> Compressor {
     Compressor::with(window, 6, no_context_takeover)
@@ -95,15 +108,7 @@ fn messages_round_trip_with_every_window_and_both_takeover_settings() {
 fn small_windows_keep_back_references_inside_the_window() {
     // 600 random bytes, twice: the repeat, 600 bytes back, can be used with
     // a 32 KiB or a 1 KiB window, and not at all with a 512-byte one.
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    let block: Vec<u8> = (0..600)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let block = xorshift(0x9E37_79B9_7F4A_7C15, 600);
     let mut message = block.clone();
     message.extend_from_slice(&block);
     let size = |window| compressor(window, false).compress(&message, true).len();
