@@ -115,3 +115,206 @@ RESPONSES = {
 }
 for name, data in RESPONSES.items():
     write("handshake_response", name, b"\x1f" + data)
+
+
+# The `ops` target's input is decoded by `#[derive(Arbitrary)]` (arbitrary
+# 1.x), so its seeds are written in that layout, mirroring `Input` and
+# `Op` in fuzz_targets/ops.rs: an enum is a little-endian u32 `x` choosing
+# variant `x * count >> 32`; a bool is a byte's low bit; an Option a bool
+# then the value; a Vec a 1 byte before each element and a 0 after the
+# last. (Strings take their length from the end of the data: not used.)
+# Change these along with the types.
+def tag(index, count):
+    return (((index << 32) + count - 1) // count).to_bytes(4, "little")
+
+
+def u8(n):
+    return bytes([n])
+
+
+def u16(n):
+    return n.to_bytes(2, "little")
+
+
+def u64(n):
+    return n.to_bytes(8, "little")
+
+
+def boolean(b):
+    return b"\x01" if b else b"\x00"
+
+
+def vec(items):
+    return b"".join(b"\x01" + item for item in items) + b"\x00"
+
+
+def blob(data):
+    return vec([bytes([b]) for b in data])
+
+
+CLIENT, SERVER = tag(0, 2), tag(1, 2)
+AMPLE = tag(0, 3)
+
+
+def exactly(n):
+    return tag(1, 3) + u8(n)
+
+
+def short(k):
+    return tag(2, 3) + u8(k)
+
+
+def inflate_small(n):
+    return tag(0, 2) + u8(n - 1)
+
+
+def inflate_any(n):
+    return tag(1, 2) + u16(n - 1)
+
+
+OPS = 15
+
+
+def op(index, *fields):
+    return tag(index, OPS) + b"".join(fields)
+
+
+def receive(side, data, room):
+    return op(0, side, blob(data), room)
+
+
+def receive_no_room(to, max_, room):
+    return op(1, to, u16(max_), room)
+
+
+def send_binary(side, data, room):
+    return op(3, side, blob(data), room)
+
+
+def send_frame(side, opcode, fin, data, room, uncompressed=False):
+    return op(5 if uncompressed else 4, side, u8(opcode), boolean(fin), blob(data), room)
+
+
+def ping(side, data, room):
+    return op(6, side, blob(data), room)
+
+
+def start_frame(side, opcode, fin, length, room):
+    return op(9, side, u8(opcode), boolean(fin), length, room)
+
+
+def frame_payload(side, data, written):
+    return op(10, side, blob(data), boolean(written))
+
+
+def poll_transmit(side, room):
+    return op(11, side, room)
+
+
+def to_vec_binary(side, data, prefix):
+    return op(12, side, tag(1, 5) + blob(data), u8(prefix))
+
+
+def to_vec_frame(side, opcode, fin, data, prefix):
+    return op(12, side, tag(2, 5) + u8(opcode) + boolean(fin) + blob(data), u8(prefix))
+
+
+def to_vec_poll(side, prefix):
+    return op(12, side, tag(4, 5), u8(prefix))
+
+
+def eof(side):
+    return op(13, side)
+
+
+def deliver(to, max_, room):
+    return op(14, to, u16(max_), room)
+
+
+def deflate_side(level=6, bits=15, peer_bits=15, no_takeover=False, peer_no_takeover=False):
+    # Fields are mapped into range by the target: level % 10, 8 + bits % 8.
+    return u8(level) + u8(bits - 8) + u8(peer_bits - 8) + boolean(no_takeover) + boolean(peer_no_takeover)
+
+
+def ops_input(deflate, ops, replies=(True, True, True, True)):
+    head = b"\x00" if deflate is None else b"\x01" + deflate[0] + deflate[1]
+    return head + b"".join(boolean(r) for r in replies) + vec(ops)
+
+
+TEXT, BINARY, CLOSE, CONTINUATION = 1, 2, 3, 0
+HELLO = b"hello hello hello hello"
+DEFLATE_DEFAULT = (deflate_side(), deflate_side())
+DEFLATE_SMALL = (
+    deflate_side(level=9, bits=8, peer_bits=9, no_takeover=True),
+    deflate_side(level=1, bits=10, peer_bits=8, peer_no_takeover=True),
+)
+DEFLATE_STORED = (deflate_side(level=0), deflate_side(level=0, no_takeover=True))
+OPS_SEEDS = {
+    "deflate_messages_both_ways": ops_input(DEFLATE_DEFAULT, [
+        send_binary(CLIENT, HELLO, AMPLE),
+        send_binary(CLIENT, HELLO, AMPLE),
+        deliver(SERVER, 1000, inflate_small(1)),
+        send_frame(SERVER, TEXT, False, b"caf\xc3", AMPLE),
+        ping(SERVER, b"p", AMPLE),
+        send_frame(SERVER, CONTINUATION, True, b"\xa9 caf\xc3\xa9", AMPLE),
+        deliver(CLIENT, 1000, inflate_any(3)),
+        poll_transmit(CLIENT, AMPLE),
+        deliver(SERVER, 1000, inflate_any(65536)),
+    ]),
+    "deflate_short_rooms": ops_input(DEFLATE_SMALL, [
+        send_binary(CLIENT, HELLO, short(1)),
+        send_binary(CLIENT, HELLO, short(0)),
+        send_binary(CLIENT, HELLO, exactly(20)),
+        send_binary(SERVER, HELLO * 3, short(5)),
+        send_frame(SERVER, BINARY, False, HELLO, short(2)),
+        send_frame(SERVER, CONTINUATION, True, HELLO, exactly(40)),
+        deliver(CLIENT, 1000, inflate_small(7)),
+        deliver(SERVER, 1000, inflate_small(2)),
+    ]),
+    "deflate_no_room_and_to_vec": ops_input(DEFLATE_STORED, [
+        to_vec_binary(CLIENT, HELLO, 3),
+        to_vec_frame(CLIENT, TEXT, True, b"hi", 0),
+        receive_no_room(SERVER, 1000, inflate_small(4)),
+        to_vec_binary(SERVER, HELLO, 0),
+        send_frame(SERVER, BINARY, True, b"raw", short(1), uncompressed=True),
+        receive_no_room(CLIENT, 1000, inflate_any(100)),
+        send_frame(CLIENT, CLOSE, True, b"\x03\xe8bye", AMPLE),
+        deliver(SERVER, 1000, inflate_small(1)),
+        to_vec_poll(SERVER, 2),
+        deliver(CLIENT, 1000, inflate_small(1)),
+        eof(CLIENT),
+    ]),
+    "deflate_start_frame": ops_input(DEFLATE_DEFAULT, [
+        start_frame(CLIENT, BINARY, False, tag(0, 3) + u8(3), AMPLE),
+        frame_payload(CLIENT, b"abc", False),
+        send_frame(CLIENT, CONTINUATION, True, HELLO, AMPLE),
+        send_binary(CLIENT, HELLO, AMPLE),
+        deliver(SERVER, 1000, inflate_small(5)),
+    ]),
+    "plain_messages_both_ways": ops_input(None, [
+        send_binary(CLIENT, HELLO, short(0)),
+        send_frame(SERVER, TEXT, True, b"hi", short(1)),
+        deliver(SERVER, 1000, inflate_small(1)),
+        deliver(CLIENT, 1000, inflate_small(1)),
+        receive_no_room(SERVER, 1000, inflate_small(1)),
+    ]),
+}
+for name, data in OPS_SEEDS.items():
+    write("ops", name, data)
+
+# Past crashes of `ops`, kept in regressions/ops/ (rewritten here when the
+# input layout changes): start_frame ending a text message whose last
+# fragment split a code point, and a length of 2^63 or more.
+os.makedirs("regressions/ops", exist_ok=True)
+REGRESSIONS = {
+    "start_frame_empty_final_text_split_code_point": [
+        send_frame(SERVER, TEXT, False, b"\xe2", AMPLE),
+        start_frame(SERVER, CONTINUATION, True, tag(2, 3), AMPLE),
+    ],
+    "start_frame_len_top_bit_set": [
+        start_frame(SERVER, BINARY, True, tag(1, 3) + u64(0x8000000000000005), AMPLE),
+    ],
+}
+for name, ops in REGRESSIONS.items():
+    with open(f"regressions/ops/{name}", "wb") as f:
+        f.write(ops_input(None, ops))

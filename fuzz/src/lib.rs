@@ -1,12 +1,18 @@
 //! Helpers shared by the fuzz targets: a deterministic masking-key source,
-//! normalised events, a checker for everything a connection writes, and the
-//! stream driver behind `server_stream` and `client_stream`.
+//! normalised events, a checker for everything a connection writes (with
+//! an independent inflater for permessage-deflate), and the stream driver
+//! behind `server_stream` and `client_stream`.
 
+use flate2::{Decompress, FlushDecompress, Status as ZlibStatus};
 use rfc6455::codec::FrameHeader;
 use rfc6455::{
     CloseCode, Config, Connection, ConnectionState, Event, MaskKeySource, MessageKind, Opcode,
     ProtocolError, ReceiveError, Role, Status,
 };
+
+/// The RSV1 bit as `FrameHeader::rsv` holds it (bits 6-4 of the first
+/// byte, RSV1 the highest).
+const RSV1: u8 = 0b100;
 
 /// A deterministic key source (an LCG). `Debug` and `Clone`, so that a
 /// connection's whole state, keys included, can be compared by its `Debug`
@@ -75,17 +81,98 @@ impl Collector {
     }
 }
 
+/// The `00 00 ff ff` tail a sender removes from each compressed message
+/// (RFC 7692 §7.2.1) and a receiver puts back.
+const DEFLATE_TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
+
+/// A compressed message inflating to more than this is the writer's error:
+/// the fuzz targets never send messages this large.
+const MAX_INFLATED: usize = 1 << 20;
+
+/// The receiving side of permessage-deflate as a peer would run it, with
+/// zlib's inflater (`flate2` on `zlib-rs`), not the crate's.
+pub struct Inflater {
+    zlib: Decompress,
+    /// The writer resets its compressor after every message.
+    no_context_takeover: bool,
+}
+
+impl std::fmt::Debug for Inflater {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inflater")
+            .field("no_context_takeover", &self.no_context_takeover)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inflater {
+    /// An inflater for the messages of a writer that does (or does not)
+    /// keep its window from one message to the next.
+    pub fn new(no_context_takeover: bool) -> Self {
+        Self {
+            zlib: Decompress::new(false),
+            no_context_takeover,
+        }
+    }
+
+    /// One whole message's compressed payload, inflated with its tail put
+    /// back. Panics unless zlib uses all of it without error and without
+    /// reaching a final block.
+    pub fn message(&mut self, compressed: &[u8]) -> Vec<u8> {
+        if self.no_context_takeover {
+            // The window must not be needed: start afresh.
+            self.zlib.reset(false);
+        }
+        let mut input = Vec::with_capacity(compressed.len() + 4);
+        input.extend_from_slice(compressed);
+        input.extend_from_slice(&DEFLATE_TAIL);
+        let mut out = Vec::with_capacity(compressed.len() * 4 + 64);
+        let mut used = 0;
+        loop {
+            if out.len() == out.capacity() {
+                out.reserve(out.len() + 64);
+            }
+            let before = self.zlib.total_in();
+            let status = self
+                .zlib
+                .decompress_vec(&input[used..], &mut out, FlushDecompress::Sync)
+                .unwrap_or_else(|e| {
+                    panic!("zlib cannot inflate what the connection compressed ({e}): {compressed:02x?}")
+                });
+            used += (self.zlib.total_in() - before) as usize;
+            assert!(
+                status != ZlibStatus::StreamEnd,
+                "a compressed message holds a final block: {compressed:02x?}"
+            );
+            assert!(
+                out.len() <= MAX_INFLATED,
+                "a compressed message inflates too far"
+            );
+            if used == input.len() && out.len() < out.capacity() {
+                return out;
+            }
+        }
+    }
+}
+
 /// Parses everything one connection writes, in order, and checks that it
 /// is a sequence of valid frames for its role: masked exactly when the
-/// writer is a client, RSV bits clear, control frames final and short,
-/// fragments in order, text valid UTF-8, Close payloads valid, and nothing
-/// after a Close. `events` is what the peer should see.
+/// writer is a client, RSV bits clear (but RSV1 on the first frame of a
+/// compressed message once permessage-deflate is on), control frames final
+/// and short, fragments in order, text valid UTF-8, Close payloads valid,
+/// and nothing after a Close. A compressed message is inflated by an
+/// independent [`Inflater`]. `events` is what the peer should see.
 #[derive(Debug)]
 pub struct Wire {
     masked: bool,
     buf: Vec<u8>,
-    message: Option<(MessageKind, Vec<u8>)>,
+    /// The message in progress: its kind, its payload so far, and whether
+    /// it is compressed.
+    message: Option<(MessageKind, Vec<u8>, bool)>,
+    inflater: Option<Inflater>,
     pub closed: bool,
+    /// The latest complete frame was a data frame of a compressed message.
+    pub last_compressed: bool,
     pub events: Vec<Seen>,
 }
 
@@ -95,9 +182,17 @@ impl Wire {
             masked: writer == Role::Client,
             buf: Vec::new(),
             message: None,
+            inflater: None,
             closed: false,
+            last_compressed: false,
             events: Vec::new(),
         }
+    }
+
+    /// The writer turned permessage-deflate on; it resets its compressor
+    /// after every message when `no_context_takeover`.
+    pub fn enable_deflate(&mut self, no_context_takeover: bool) {
+        self.inflater = Some(Inflater::new(no_context_takeover));
     }
 
     /// Whether bytes of an unfinished frame are waiting.
@@ -142,13 +237,24 @@ impl Wire {
             self.masked,
             "wrong masking for the role"
         );
-        assert_eq!(header.rsv, 0, "RSV bits set without an extension");
+        // RSV1 marks a compressed message, on its first frame only (RFC
+        // 7692 §6.1); the other bits are never set.
+        let starts_message = matches!(header.opcode, Opcode::Text | Opcode::Binary);
+        let rsv1_allowed = self.inflater.is_some() && starts_message;
+        assert!(
+            header.rsv == 0 || (header.rsv == RSV1 && rsv1_allowed),
+            "RSV bits {:#x} set on {header:?} (deflate {})",
+            header.rsv,
+            if self.inflater.is_some() { "on" } else { "off" }
+        );
+        self.last_compressed = false;
         let kind = match header.opcode {
             Opcode::Continuation => {
-                let Some((kind, bytes)) = self.message.as_mut() else {
+                let Some((kind, bytes, compressed)) = self.message.as_mut() else {
                     panic!("continuation with no message in progress");
                 };
                 bytes.extend_from_slice(&payload);
+                self.last_compressed = *compressed;
                 *kind
             }
             Opcode::Text | Opcode::Binary => {
@@ -161,7 +267,9 @@ impl Wire {
                 } else {
                     MessageKind::Binary
                 };
-                self.message = Some((kind, payload));
+                let compressed = header.rsv == RSV1;
+                self.message = Some((kind, payload, compressed));
+                self.last_compressed = compressed;
                 kind
             }
             Opcode::Ping => return self.events.push(Seen::Ping(payload)),
@@ -173,7 +281,11 @@ impl Wire {
             }
         };
         if header.fin {
-            let (_, bytes) = self.message.take().unwrap();
+            let (_, mut bytes, compressed) = self.message.take().unwrap();
+            if compressed {
+                let inflater = self.inflater.as_mut().expect("RSV1 only with deflate");
+                bytes = inflater.message(&bytes);
+            }
             if kind == MessageKind::Text {
                 assert!(
                     std::str::from_utf8(&bytes).is_ok(),
