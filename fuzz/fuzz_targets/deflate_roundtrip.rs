@@ -1,9 +1,10 @@
 //! Arbitrary messages compressed by a server under arbitrary
 //! permessage-deflate settings (level 0-9, window 8-15 bits, context kept
 //! or not), sent whole or in fragments. Checks: every message comes back
-//! intact through a client's `MessageReader`, and also through an inflater
-//! that keeps exactly the agreed window (2^bits bytes) across messages,
-//! which fails on any back-reference reaching further than the window.
+//! intact through a client's `MessageReader`, through zlib's inflater
+//! (`flate2`), and through an inflater that keeps exactly the agreed window
+//! (2^bits bytes) across messages, which fails on any back-reference
+//! reaching further than the window.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,10 +13,8 @@ use miniz_oxide::inflate::core::inflate_flags::{
 };
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use rfc6455::{
-    ClientRequest, Config, Connection, DeflateConfig, HandshakeAccept, Incoming, MessageReader,
-    Opcode, ServerHandshake, Status, EMPTY_HTTP_HEADER,
-};
+use rfc6455::{Config, Connection, DeflateConfig, Incoming, MessageReader, Opcode};
+use rfc6455_fuzz::{negotiate, Inflater};
 
 /// Inflates messages through a ring of exactly the agreed window.
 struct Ring {
@@ -90,36 +89,7 @@ fuzz_target!(|data: &[u8]| {
     server_config.max_window_bits = bits;
     server_config.no_context_takeover = flags & 1 != 0;
     // Negotiated through the handshake's bytes, as a real pair would.
-    let client_config = DeflateConfig::new();
-    let mut request = [0u8; 512];
-    let handshake = ClientRequest::new("example.com", "/")
-        .deflate(&client_config)
-        .write(&[0; 16], &mut request)
-        .expect("a valid request");
-    let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let offer = ServerHandshake::new()
-        .receive_request(&request[..handshake.request_len()], &mut headers)
-        .ok()
-        .and_then(Status::complete)
-        .expect("a complete, valid request");
-    let server_side = server_config
-        .accept_offer(offer.extensions())
-        .expect("every valid offer is accepted");
-    let mut response = [0u8; 512];
-    let n = offer
-        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
-        .expect("a valid answer");
-    let mut headers = [EMPTY_HTTP_HEADER; 16];
-    let answer = handshake
-        .receive_response(&response[..n], &mut headers)
-        .ok()
-        .and_then(Status::complete)
-        .expect("a complete response");
-    let client_side = handshake
-        .validate(&answer)
-        .and_then(|negotiated| negotiated.deflate(&client_config))
-        .expect("a valid answer")
-        .expect("the offer was accepted");
+    let (client_side, server_side) = negotiate(&DeflateConfig::new(), &server_config);
     let mut server = Connection::server(Config::default());
     server.enable_deflate(&server_side).unwrap();
     let mut client = Connection::client(Config::default(), || [0, 0, 0, 0]);
@@ -176,7 +146,9 @@ fuzz_target!(|data: &[u8]| {
         ring: vec![0; 1 << bits],
         pos: 0,
     };
+    let mut zlib = Inflater::new(server_config.no_context_takeover);
     for (i, compressed) in message_payloads(&wire).iter().enumerate() {
+        assert_eq!(zlib.message(compressed), messages[i], "zlib, message {i}");
         if server_config.no_context_takeover {
             ring = Ring {
                 state: Box::new(DecompressorOxide::new()),

@@ -6,8 +6,9 @@
 use flate2::{Decompress, FlushDecompress, Status as ZlibStatus};
 use rfc6455::codec::FrameHeader;
 use rfc6455::{
-    CloseCode, Config, Connection, ConnectionState, Event, MaskKeySource, MessageKind, Opcode,
-    ProtocolError, ReceiveError, Role, Status,
+    ClientRequest, CloseCode, Config, Connection, ConnectionState, DeflateAgreement, DeflateConfig,
+    Event, HandshakeAccept, MaskKeySource, MessageKind, Opcode, ProtocolError, ReceiveError, Role,
+    ServerHandshake, Status, EMPTY_HTTP_HEADER,
 };
 
 /// The RSV1 bit as `FrameHeader::rsv` holds it (bits 6-4 of the first
@@ -480,4 +481,43 @@ pub fn stream_target(role: Role, data: &[u8]) {
     let split = feed(role, config, stream, &cuts);
     let whole = feed(role, config, stream, &[]);
     assert_eq!(split, whole, "split and whole runs differ");
+}
+
+/// The permessage-deflate agreements a client configured with `client` and
+/// a server configured with `server` reach, negotiated through the
+/// handshake's bytes as a real pair would: (client's, server's).
+pub fn negotiate(
+    client: &DeflateConfig,
+    server: &DeflateConfig,
+) -> (DeflateAgreement, DeflateAgreement) {
+    let mut request = [0u8; 512];
+    let handshake = ClientRequest::new("example.com", "/")
+        .deflate(client)
+        .write(&[0; 16], &mut request)
+        .expect("a valid request");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let offer = ServerHandshake::new()
+        .receive_request(&request[..handshake.request_len()], &mut headers)
+        .ok()
+        .and_then(Status::complete)
+        .expect("a complete, valid request");
+    let server_side = server
+        .accept_offer(offer.extensions())
+        .expect("every valid offer is accepted");
+    let mut response = [0u8; 512];
+    let n = offer
+        .accept(&HandshakeAccept::new().deflate(&server_side), &mut response)
+        .expect("a valid answer");
+    let mut headers = [EMPTY_HTTP_HEADER; 16];
+    let answer = handshake
+        .receive_response(&response[..n], &mut headers)
+        .ok()
+        .and_then(Status::complete)
+        .expect("a complete response");
+    let client_side = handshake
+        .validate(&answer)
+        .and_then(|negotiated| negotiated.deflate(client))
+        .expect("a valid answer")
+        .expect("the offer was accepted");
+    (client_side, server_side)
 }
