@@ -75,6 +75,8 @@
 //!   Pong and a Close). A buffer that is too small is left untouched, the
 //!   connection does not change (not even a compressor's window), and the
 //!   error says exactly how much the call [`required`](BufferTooSmall::required).
+//!   (A compressed send needs its worst case up front and may use all of
+//!   it as scratch; the frame is the first bytes it returns.)
 //!   With `alloc`, the `_to_vec` sends ([`Connection::send_text_to_vec`] …)
 //!   append to a `Vec<u8>` and size it themselves.
 //! - Large payloads without a copy: [`Connection::start_frame`] writes only

@@ -27,6 +27,11 @@ impl<K: MaskKeySource> Connection<K> {
     /// frame may be larger than its input (incompressible data is sent in
     /// stored blocks), so it is the frame for `payload_len + 5 * ceil(payload_len
     /// / 65535) + 10` payload bytes at most: `payload_len + 24` up to 64 KiB.
+    ///
+    /// A compressed send needs its worst case before it starts (that is its
+    /// [`required`](BufferTooSmall::required)), and uses that room as
+    /// scratch: only the first bytes it returns are the frame, and the
+    /// bytes after them, up to `required`, may have changed.
     pub fn max_frame_len(&self, payload_len: usize) -> usize {
         let masked = self.role == Role::Client;
         let payload_len = self.max_payload_len(payload_len);
