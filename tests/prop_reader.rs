@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::reader::read_through;
 use common::wire::{encode, wire_message};
 use common::{counter_keys, prop_cases, Seen};
 use proptest::prelude::*;
@@ -26,41 +27,23 @@ fn read_all<K: MaskKeySource>(
     bound: usize,
 ) -> Result<Vec<Seen>, ReceiveError> {
     let mut seen = Vec::new();
-    let mut pos = 0;
-    let mut read = 0;
-    while pos < wire.len() {
-        let room = reader.read_buf();
-        let n = reads[read % reads.len()]
-            .clamp(1, room.len())
-            .min(wire.len() - pos);
-        room[..n].copy_from_slice(&wire[pos..pos + n]);
-        reader.filled(n);
-        pos += n;
-        read += 1;
-        while let Some(incoming) = reader.next(conn)? {
-            seen.push(match incoming {
-                Incoming::Message(message) => {
-                    let bytes = message.as_bytes().to_vec();
-                    if let Message::Text(text) = message {
-                        assert_eq!(text.as_bytes(), &bytes[..]);
-                    }
-                    Seen::Message(message.kind(), bytes, 0)
+    read_through(conn, reader, wire, reads, bound, |incoming| {
+        seen.push(match incoming {
+            Incoming::Message(message) => {
+                let bytes = message.as_bytes().to_vec();
+                if let Message::Text(text) = message {
+                    assert_eq!(text.as_bytes(), &bytes[..]);
                 }
-                Incoming::Ping(payload) => Seen::Ping(payload.as_bytes().to_vec()),
-                Incoming::Pong(payload) => Seen::Pong(payload.as_bytes().to_vec()),
-                Incoming::Close(frame) => {
-                    Seen::Close(frame.code().map(|code| code.0), frame.reason().to_owned())
-                }
-                other => panic!("unexpected {other:?}"),
-            });
-        }
-        assert!(
-            reader.capacity() <= bound,
-            "capacity {} > {bound} after {pos} bytes",
-            reader.capacity()
-        );
-    }
-    assert_eq!(reader.buffered(), 0);
+                Seen::Message(message.kind(), bytes, 0)
+            }
+            Incoming::Ping(payload) => Seen::Ping(payload.as_bytes().to_vec()),
+            Incoming::Pong(payload) => Seen::Pong(payload.as_bytes().to_vec()),
+            Incoming::Close(frame) => {
+                Seen::Close(frame.code().map(|code| code.0), frame.reason().to_owned())
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+    })?;
     Ok(seen)
 }
 

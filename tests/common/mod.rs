@@ -5,6 +5,8 @@
 #[cfg(feature = "deflate")]
 pub mod deflate;
 pub mod examples;
+#[cfg(feature = "alloc")]
+pub mod reader;
 pub mod wire;
 #[cfg(feature = "alloc")]
 pub mod ws_client;
