@@ -11,7 +11,7 @@ mod common;
 use common::reader::read_through;
 use common::{client_frame, prop_cases};
 use proptest::prelude::*;
-use rfc6455::{Config, Connection, Incoming, Message, MessageReader, ReceiveError};
+use rfc6455::{Config, Connection, Incoming, Message, MessageReader};
 
 /// The documented bound on the read buffer.
 fn read_bound(limit: u64, read_size: usize) -> usize {
@@ -242,7 +242,7 @@ mod bomb {
         });
         assert_eq!(
             result,
-            Err(ReceiveError::Protocol(
+            Err(rfc6455::ReceiveError::Protocol(
                 rfc6455::ProtocolError::MessageTooLarge
             ))
         );
