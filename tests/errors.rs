@@ -357,6 +357,30 @@ fn buffer_too_small_writes_nothing_and_says_how_much() {
 }
 
 #[test]
+fn a_usage_error_comes_before_the_buffer_size() {
+    // A text message left inside a code point: ending it with an empty
+    // frame is a usage error whatever the buffer, so a short buffer must
+    // not first ask for bytes that then would not do.
+    let mut s = Connection::server(Config::default());
+    let mut out = [0u8; 16];
+    let _ = s
+        .send_frame(Opcode::Text, false, &[0xC3], &mut out)
+        .unwrap();
+    let invalid = Err(SendError::Usage(UsageError::InvalidUtf8));
+    for room in [0, 1, 2, 16] {
+        let mut out = vec![0u8; room];
+        assert_eq!(
+            s.start_frame(Opcode::Continuation, true, 0, &mut out),
+            invalid
+        );
+        assert_eq!(
+            s.send_frame(Opcode::Continuation, true, &[], &mut out),
+            invalid
+        );
+    }
+}
+
+#[test]
 fn start_frame_streams_payload_from_caller_memory() {
     let mut client = Connection::client(Config::default(), counter_keys(5));
     let mut payload = b"streamed payload".to_vec();

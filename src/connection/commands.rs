@@ -163,10 +163,6 @@ impl<K: MaskKeySource> Connection<K> {
             mask: masked.then_some([0; 4]),
             payload_len,
         };
-        let required = probe.encoded_len();
-        if out.len() < required {
-            return Err(BufferTooSmall { required }.into());
-        }
         let mut utf8 = match frame {
             Some(f) if f.kind == MessageKind::Text && f.starts_message => Utf8Validator::new(),
             _ => self.sender.utf8,
@@ -174,8 +170,13 @@ impl<K: MaskKeySource> Connection<K> {
         let is_text = matches!(frame, Some(f) if f.kind == MessageKind::Text);
         if is_text && fin && payload_len == 0 {
             // An empty final frame ends the message now: check it before
-            // anything is written.
+            // anything is written, and before the buffer's size, so that
+            // `required` bytes are always enough.
             utf8.finish().map_err(|_| UsageError::InvalidUtf8)?;
+        }
+        let required = probe.encoded_len();
+        if out.len() < required {
+            return Err(BufferTooSmall { required }.into());
         }
         let mask = masked.then(|| self.keys.next_mask_key());
         let header = FrameHeader { mask, ..probe };
