@@ -144,6 +144,39 @@ fn receiving_without_room_is_a_usage_error_that_changes_nothing() {
     assert_eq!(documented_loop(&mut server, &wire, &[], 1000), [message]);
 }
 
+#[test]
+fn nothing_is_pending_once_the_connection_failed() {
+    let (client_side, server_side) =
+        negotiate(&DeflateConfig::default(), &DeflateConfig::default());
+    let mut client = Connection::client(Config::default(), counter_keys(9));
+    client.enable_deflate(&client_side).unwrap();
+    let mut wire = wire_of(&mut client, &[words(100_000, 3)]);
+    // The frame is within the limit; the message, once inflated, is not:
+    // the connection fails while inflated bytes wait inside.
+    let mut config = Config::default();
+    config.max_message_size = wire.len() as u64 + 100;
+    let mut server = Connection::server(config);
+    server.enable_deflate(&server_side).unwrap();
+    let mut inflated = [0u8; 64];
+    let mut pos = 0;
+    let error = loop {
+        match server.receive_into(&mut wire[pos..], &mut inflated) {
+            Ok(received) => pos += received.consumed,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(
+        error,
+        ReceiveError::Protocol(rfc6455::ProtocolError::MessageTooLarge)
+    );
+    // The documented loop ends: the failure is sticky and nothing waits.
+    assert!(!server.has_pending_events());
+    assert_eq!(
+        server.receive_into(&mut [], &mut inflated).err(),
+        Some(error)
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(common::prop_cases(64)))]
 

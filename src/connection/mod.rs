@@ -233,9 +233,12 @@ impl<K: MaskKeySource> Connection<K> {
     ///
     /// The receive loop runs while input is left **or** this is true (see
     /// [the call loop](Self#the-call-loop)); a call with room always makes
-    /// progress, so the loop ends. Always `false` without permessage-deflate.
+    /// progress, so the loop ends. Always `false` without permessage-deflate,
+    /// and once the connection has failed or stopped reading.
     pub fn has_pending_events(&self) -> bool {
-        self.extension_has_pending_events()
+        // Nothing more comes out once the connection failed or stopped
+        // reading (the peer's Close, the end of the stream).
+        self.lifecycle.reading() && self.extension_has_pending_events()
     }
 
     /// Whether [`poll_transmit`](Self::poll_transmit) has bytes to give.
