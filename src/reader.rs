@@ -239,7 +239,7 @@ impl MessageReader {
         self.discard_delivered();
         self.limit = usize::try_from(conn.config().max_message_size).unwrap_or(usize::MAX);
         loop {
-            let room: &mut [u8] = if inflates(conn) {
+            let room: &mut [u8] = if conn.inflates() {
                 self.make_inflate_room();
                 &mut self.inflated[self.inflated_len..]
             } else {
@@ -412,19 +412,6 @@ impl MessageReader {
         }
         self.end = to;
     }
-}
-
-/// Whether `conn` may deliver inflated messages (permessage-deflate on).
-#[cfg(feature = "deflate")]
-fn inflates<K: MaskKeySource>(conn: &Connection<K>) -> bool {
-    conn.deflate_agreement().is_some()
-}
-
-/// Whether `conn` may deliver inflated messages: never without the
-/// `deflate` feature.
-#[cfg(not(feature = "deflate"))]
-fn inflates<K: MaskKeySource>(_: &Connection<K>) -> bool {
-    false
 }
 
 /// Replaces `buf` with a zeroed buffer of `len` bytes that starts with its

@@ -201,7 +201,7 @@ impl<K: MaskKeySource> Connection<K> {
     /// Whether compressed messages may arrive, so that receiving needs room
     /// to inflate into.
     #[inline]
-    pub(super) fn inflates(&self) -> bool {
+    pub(crate) fn inflates(&self) -> bool {
         self.extensions.0.is_some()
     }
 

@@ -42,7 +42,7 @@ impl<K: MaskKeySource> Connection<K> {
 
     /// Nothing is inflated: receiving needs no room for it.
     #[inline(always)]
-    pub(super) fn inflates(&self) -> bool {
+    pub(crate) fn inflates(&self) -> bool {
         false
     }
 
